@@ -1,0 +1,37 @@
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint typecheck evals bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Seed the demo organisation into the embedded store and walk through it.
+run: $(STAMP)
+	$(BIN)/okr demo --reset
+	$(BIN)/okr tree
+	$(BIN)/okr health
+
+## Install everything and run the whole suite (lint, types, tests).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy okr agents tools memory api evals
+	$(BIN)/pytest -q
+
+evals: $(STAMP)
+	$(BIN)/python -m evals.critic
+	$(BIN)/python -m evals.risk
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/scoring_bench.py
+	$(BIN)/python benchmarks/store_bench.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""`okr` commands: critique (being built)."""

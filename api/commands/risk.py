@@ -1,0 +1,1 @@
+"""`okr` commands: risk (being built)."""

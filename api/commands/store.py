@@ -1,0 +1,1 @@
+"""`okr` commands: store (being built)."""
