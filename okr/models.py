@@ -185,3 +185,20 @@ class HistoryEntry:
     before: dict[str, object] | None
     after: dict[str, object] | None
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class OrgSnapshot:
+    """Everything an organisation holds (or one cycle of it), as plain values.
+
+    It is what the store saves and loads in bulk, what the demo generator and
+    importers produce, and what alignment, health, risk and reviews read.
+    """
+
+    organisation: Organisation
+    teams: tuple[Team, ...] = ()
+    people: tuple[Person, ...] = ()
+    cycles: tuple[Cycle, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    alignments: tuple[AlignmentLink, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
