@@ -89,7 +89,7 @@ def weighted_mean(scores: Sequence[float], weights: Sequence[float | None] | Non
     total = sum(w)
     if total == 0:
         return sum(scores) / len(scores)
-    return sum(s * x for s, x in zip(scores, w, strict=True)) / total
+    return sum(s * (x / total) for s, x in zip(scores, w, strict=True))
 
 
 def objective_score(key_results: Sequence[KeyResult], as_of: date | None = None) -> float:
@@ -98,7 +98,9 @@ def objective_score(key_results: Sequence[KeyResult], as_of: date | None = None)
                          [kr.weight for kr in key_results])
 
 
-def rollup(own: Mapping[str, float | None], children: Mapping[str, Sequence[str]]) -> dict[str, float]:
+def rollup(
+    own: Mapping[str, float | None], children: Mapping[str, Sequence[str]]
+) -> dict[str, float]:
     """Roll scores up an alignment tree.
 
     `own` holds each node's own score (None when it has no key results);
@@ -186,10 +188,12 @@ def grouped_weighted_mean(
     Groups whose weights sum to zero fall back to the plain mean; empty groups score 0.
     """
     w = np.where(np.isnan(weights), 1.0, weights)
-    weighted = np.bincount(groups, weights=scores * w, minlength=n_groups)
     total_w = np.bincount(groups, weights=w, minlength=n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.nan_to_num(w / total_w[groups], nan=0.0)
+    weighted = np.bincount(groups, weights=scores * share, minlength=n_groups)
     plain = np.bincount(groups, weights=scores, minlength=n_groups)
     counts = np.bincount(groups, minlength=n_groups).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.where(total_w > 0, weighted / total_w, plain / counts)
+        mean = np.where(total_w > 0, weighted, plain / counts)
     return np.nan_to_num(mean, nan=0.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,18 +17,29 @@ def _default_data_dir() -> Path:
 class Settings(BaseSettings):
     """Everything configurable. Build one at the edge and hand it down."""
 
-    model_config = SettingsConfigDict(env_prefix="OKR_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="OKR_", extra="ignore", populate_by_name=True)
 
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = None
     org: str = "demo"
 
-    llm_base_url: str | None = None
-    llm_api_key: SecretStr | None = None
-    llm_model: str | None = None
+    # `OKR_LLM_*` first, the standard `OPENAI_*` variables as fallbacks.
+    llm_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OKR_LLM_BASE_URL", "OPENAI_BASE_URL")
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OKR_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_model: str | None = Field(
+        default=None, validation_alias=AliasChoices("OKR_LLM_MODEL", "OPENAI_MODEL")
+    )
     llm_timeout_s: float = 60.0
     llm_max_retries: int = 4
     llm_total_budget_s: float = 180.0
+    llm_backoff_initial_s: float = 0.5
+    llm_backoff_max_s: float = 20.0
+    llm_repair_rounds: int = 1
+    llm_max_output_tokens: int = 4096
     llm_run_token_budget: int = 200_000
     llm_org_token_budget: int = 5_000_000
 

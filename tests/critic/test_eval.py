@@ -1,0 +1,39 @@
+"""The critic eval: figures on labelled data, and the floor the suite enforces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from evals.critic import DEFAULT_FILE, CodeScore, print_report, score_file
+
+VARIED = Path(__file__).parent / "data" / "varied.jsonl"
+
+
+def test_dev_set_micro_f1_is_at_least_085() -> None:
+    assert score_file(DEFAULT_FILE).micro_f1 >= 0.85
+
+
+def test_dev_set_publish_gate_accuracy_is_at_least_090() -> None:
+    assert score_file(DEFAULT_FILE).gate_accuracy >= 0.90
+
+
+def test_own_varied_industries_set_micro_f1_is_at_least_085() -> None:
+    assert score_file(VARIED).micro_f1 >= 0.85
+
+
+def test_code_score_handles_a_code_never_seen() -> None:
+    s = CodeScore("kr_output", tp=0, fp=0, fn=0)
+    assert (s.precision, s.recall, s.f1) == (1.0, 1.0, 1.0)
+
+
+def test_code_score_f1_is_harmonic_mean() -> None:
+    assert CodeScore("x", tp=2, fp=2, fn=0).f1 == 2 * 0.5 * 1.0 / 1.5
+
+
+def test_report_prints_micro_f1_and_gate_accuracy() -> None:
+    console = Console(record=True, width=120)
+    print_report(score_file(DEFAULT_FILE), console, show_misses=False)
+    text = console.export_text()
+    assert "micro" in text and "publish-gate accuracy" in text
