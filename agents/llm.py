@@ -7,9 +7,10 @@ work. Agents ask for a Pydantic type and get a validated object back:
     verdict = client.structured(Verdict, system=..., user=..., meter=meter, step="critic.rewrite")
 
 Structured output is tried in the strongest form the server accepts
-(`json_schema` strict, then `json_object` plus validation, then a plain
-prompt plus validation); the first rejection is remembered for the client's
-lifetime. An invalid answer gets a bounded repair round with the validation
+(`json_schema` strict; then `json_object` carrying the schema, which
+llama.cpp's server turns into a grammar; then plain `json_object`; then a
+plain prompt), always validated here; a rejection is remembered for the
+client's lifetime. An invalid answer gets a bounded repair round with the validation
 errors, then `LLMOutputError`. Rate limits, timeouts, connection errors and
 5xx are retried by `tenacity` (exponential backoff with jitter, `Retry-After`
 honoured) within a total time budget, then `LLMUnavailable`. Every answered
@@ -58,8 +59,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
-OutputMode = Literal["json_schema", "json_object", "prompt"]
-_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "prompt")
+OutputMode = Literal["json_schema", "json_object_schema", "json_object", "prompt"]
+_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object_schema", "json_object", "prompt")
 DEFAULT_MODEL = "default"
 """Model name sent when only a base URL is configured (llama.cpp and LiteLLM accept any)."""
 
@@ -358,8 +359,8 @@ class LLMClient:
         usage = response.usage
         if usage is not None:
             prompt_tokens, completion_tokens, estimated = (
-                usage.prompt_tokens,
-                usage.completion_tokens,
+                usage.prompt_tokens or 0,
+                usage.completion_tokens or 0,
                 False,
             )
         else:
@@ -388,8 +389,16 @@ class LLMClient:
         deadline: float,
         temperature: float | None,
     ) -> Any:
-        """One HTTP attempt, stepping down the output modes the server rejects."""
+        """One HTTP attempt, stepping down the output modes the server rejects.
+
+        A clear rejection (400/422, or a 500 that names the format) moves the
+        client down for good. A bare 500 before any structured call has
+        succeeded may be a rejection (llama.cpp) or a fault: the next mode is
+        tried once, and kept only if it works.
+        """
+        index = self._mode_index
         while True:
+            mode = _MODES[index]
             timeout = max(0.01, min(self.timeout_s, deadline - time.monotonic()))
             kwargs: dict[str, Any] = {
                 "model": self.model,
@@ -398,18 +407,20 @@ class LLMClient:
             }
             if temperature is not None:
                 kwargs["temperature"] = temperature
-            mode = self.output_mode
             sent = messages
             if schema is not None and mode == "json_schema":
                 kwargs["response_format"] = _schema_format(schema)
             elif schema is not None:
+                schema_json = schema.model_json_schema()
                 instruction = (
                     "\n\nReply with one JSON object only, no prose, matching this JSON Schema:\n"
-                    + json.dumps(schema.model_json_schema())
+                    + json.dumps(schema_json)
                 )
                 sent = [{**messages[0], "content": messages[0]["content"] + instruction}]
                 sent += messages[1:]
-                if mode == "json_object":
+                if mode == "json_object_schema":
+                    kwargs["response_format"] = {"type": "json_object", "schema": schema_json}
+                elif mode == "json_object":
                     kwargs["response_format"] = {"type": "json_object"}
             try:
                 response = self._openai.chat.completions.create(messages=sent, **kwargs)  # type: ignore[arg-type]
@@ -417,21 +428,27 @@ class LLMClient:
                 if self._wants_completion_tokens(exc):
                     self._token_param = "max_completion_tokens"
                     continue
-                if schema is None or not self._rejects_format(mode, exc):
+                verdict = "no" if schema is None else self._format_verdict(mode, exc)
+                if verdict == "no" or (verdict == "maybe" and index != self._mode_index):
                     raise
-                with self._lock:
-                    if self.output_mode == mode:
-                        self._mode_index += 1
+                index += 1
                 log.info(
-                    "server rejected response_format %s (%s); using %s from now on",
+                    "server refused response_format %s (%s); trying %s",
                     mode,
                     exc.status_code,
-                    self.output_mode,
+                    _MODES[index],
                 )
+                if verdict == "yes":
+                    self._step_down_to(index)
                 continue
             if schema is not None:
+                self._step_down_to(index)
                 self._mode_confirmed = True
             return response
+
+    def _step_down_to(self, index: int) -> None:
+        with self._lock:
+            self._mode_index = max(self._mode_index, index)
 
     def _wants_completion_tokens(self, exc: openai.APIStatusError) -> bool:
         """Newer OpenAI models refuse `max_tokens` and ask for `max_completion_tokens`."""
@@ -441,17 +458,18 @@ class LLMClient:
             and "max_completion_tokens" in str(exc)
         )
 
-    def _rejects_format(self, mode: OutputMode, exc: openai.APIStatusError) -> bool:
+    def _format_verdict(
+        self, mode: OutputMode, exc: openai.APIStatusError
+    ) -> Literal["yes", "maybe", "no"]:
         """Whether an error means "this response_format is not supported here"."""
         if mode == "prompt":
-            return False
+            return "no"
+        names_format = any(w in str(exc).lower() for w in _FORMAT_WORDS)
         if exc.status_code in (400, 422):
-            text = str(exc).lower()
-            return not self._mode_confirmed or any(w in text for w in _FORMAT_WORDS)
-        if exc.status_code == 500:  # llama.cpp answers an unsupported schema with a 500
-            text = str(exc).lower()
-            return not self._mode_confirmed and any(w in text for w in _FORMAT_WORDS)
-        return False
+            return "yes" if names_format or not self._mode_confirmed else "no"
+        if exc.status_code == 500 and not self._mode_confirmed:
+            return "yes" if names_format else "maybe"
+        return "no"
 
 
 def build_client(

@@ -32,7 +32,7 @@ from okr.risk import (
     model_columns,
     own_risk,
 )
-from okr.risk_features import SIGNAL_NAMES, CheckInArrays, signals_array
+from okr.risk_features import CheckInArrays, signals_array
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "okr" / "risk_model.json"
 
@@ -64,7 +64,7 @@ def _stack(quarters: list[dict[str, Any]], key: str) -> np.ndarray:
 
 def fit(quarters: list[dict[str, Any]]) -> RiskModel:
     """Fit both stages on simulated quarters."""
-    names = [*SIGNAL_NAMES, "no_check_ins", "confidence_missing", "confidence_c"]
+    names = list(quarters[0]["cols"])
     cols = {n: np.concatenate([q["cols"][n] for q in quarters]) for n in names}
     y = _stack(quarters, "missed")
     ms = cols["milestone"] > 0.5

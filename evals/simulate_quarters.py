@@ -176,7 +176,7 @@ def _confidence(rng: Rng, style: str, p_hit: float, flat_level: float) -> float 
     if style == "flat":
         c = flat_level + rng.normal(0, 0.04)
     else:
-        gain, shift = {"calibrated": (0.8, 0.0), "over": (0.4, 1.5), "under": (0.6, -1.2)}[style]
+        gain, shift = {"calibrated": (0.8, 0.0), "over": (0.25, 2.0), "under": (0.6, -1.2)}[style]
         logit = math.log(max(p_hit, 1e-3) / max(1 - p_hit, 1e-3)) * gain + shift
         c = 1 / (1 + math.exp(-logit)) + rng.normal(0, 0.05)
     return round(float(np.clip(c, 0.05, 0.95)) * 20) / 20
@@ -271,7 +271,7 @@ def simulate_quarter(rng: Rng, *, n_krs: int | None = None, as_of_fraction: floa
             pos = value_at(t) + float(rng.normal(0, noise_sd))
             value = _round_value(base + pos * span, span, kind)
             est = final_score + belief_noise * (0.35 * (1 - t) + 0.08)
-            p_hit = float(1 / (1 + math.exp(-(est - 0.7) / 0.08)))
+            p_hit = float(1 / (1 + math.exp(-(est - 0.7) / 0.12)))
             note = str(rng.choice(MILESTONE_NOTES if kind == "milestone" and rng.random() < 0.4
                                   else NEUTRAL))
             for a, b, why in freezes:

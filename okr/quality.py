@@ -187,8 +187,17 @@ _GENERIC_OBJ = {
     "excel", "thrive", "delight", "happy", "happier", "wow", "rock", "crush", "it",
     "overall", "general", "generally", "efforts", "stronger", "strong", "further", "push",
     "forward", "higher", "new", "heights", "top", "number", "one", "#1", "leader",
-    "leading", "focus", "focused", "matter", "matters", "key", "important",
+    "leading", "focus", "focused", "matter", "matters", "key", "important", "drive",
+    "driving", "growth", "unlock", "potential", "transform", "transformation", "innovate",
+    "innovation", "progress", "business", "company", "organisation", "organization",
+    "outcomes", "goals", "targets", "numbers", "kpis", "metrics", "efficiency", "world",
+    "ever", "quarter", "year", "exceed", "expectations", "above", "beyond", "game", "and",
+    "operational", "productivity",
 }
+#: Verbs that carry no direction when they open an objective ("Deliver world-class
+#: service", "Provide excellent support").
+_GENERIC_LEAD_VERBS = {"deliver", "provide", "create", "build", "ensure", "offer", "drive",
+                       "maintain", "continue", "pursue", "embrace", "foster"}
 _STOP = {
     "a", "an", "the", "of", "for", "at", "in", "on", "to", "and", "or", "our", "we", "us",
     "its", "their", "with", "by", "is", "are", "be", "as", "that", "this", "from", "into",
@@ -198,7 +207,7 @@ _TASK_VERBS = re.compile(
     r"^\s*(?:launch|implement|run|host|complete|ship|build|roll[- ]out|migrate|deploy|"
     r"release|install|create|develop|introduce|set[- ]up|organi[sz]e|hold|publish|upgrade|"
     r"redesign|rebuild|replace|rewrite|refactor|integrate|finish|execute|conduct|open|"
-    r"adopt|move\s+to|switch\s+to|consolidate|digiti[sz]e|pilot|design|write|produce|"
+    r"adopt|move|switch\s+to|reorgani[sz]e|restructure|consolidate|digiti[sz]e|pilot|design|write|produce|"
     r"prepare|deliver|stand[- ]up|go\s+live|hire|recruit|renovate|construct|"
     r"finali[sz]e|draft|document|translate|automate|overhaul|revamp|refresh|"
     r"re-?platform|modernise|modernize|sunset|decommission|retire|onboard\s+onto|"
@@ -208,15 +217,20 @@ _TASK_VERBS = re.compile(
 _OUTCOME_QUALIFIER = re.compile(
     _words("that", "so", "which", "where", "while", "without", "enough", "more", "less",
            "fewer", "faster", "quicker", "cheaper", "safer", "better", "higher", "lower",
-           "every", "everyone", "everybody", "until", "whenever", "people", "customers",
-           "users", "teams", "trust", "love", "want", "choose", "need", "needs",
+           "every", "everyone", "everybody", "until", "whenever", "trust", "love", "want",
+           "choose", "need", "needs",
            "reliably", "consistently"), re.I)
 _ABSTRACT_OBJECT = re.compile(
     _words("trust", "culture", "cultures", "relationships?", "reputation", "momentum",
            "awareness", "loyalty", "capabilit(?:y|ies)", "confidence", "alignment",
            "morale", "belonging", "engagement", "collaboration", "ownership", "mindset",
            "partnerships?", "rapport", "goodwill", "credibility", "foundations?",
-           "excellence", "experience", "sense", "habits?", "spirit", "community"), re.I)
+           "excellence", "experience", "sense", "habits?", "spirit", "community",
+           "wellbeing", "well-being"), re.I)
+_COMPARATIVE = re.compile(
+    _words("more", "less", "better", "stronger", "greater", "higher", "deeper", "clearer",
+           "simpler", "easier", "faster", "smoother", "healthier", "safer", "closer",
+           "happier", "richer", "wider", "broader", "tighter", "leaner"), re.I)
 
 _KR_OUTPUT_VERBS = re.compile(
     r"^\s*(?:(?:successfully|fully)\s+)?(?:launch|ship|release|publish|post|host|hold|"
@@ -230,13 +244,14 @@ _KR_OUTPUT_VERBS = re.compile(
     r"print|record|produce|organi[sz]e|present|give|teach|fix|resolve|answer|process|"
     r"handle|make|contact|reach out to|onboard|integrate|automate|digiti[sz]e|sunset|"
     r"decommission|rebuild|renovate|construct|install|enrol|enroll|distribute|"
+    r"expand\s+(?:in)?to|enter|"
     r"achieve\s+(?:iso|soc|pci|hipaa|gdpr)|obtain|secure\s+(?:iso|soc)|pass\s+the)\b(?!-)",
     re.I)
 #: Verbs that are only activity when followed by a count ("Make 200 calls",
 #: "Close 40 tickets") and not an outcome ("Close $2M", "Resolve 90% of ...").
 _COUNT_ONLY_VERBS = re.compile(
     r"^\s*(?:make|close|resolve|answer|process|handle|fix|do|give|contact|onboard|"
-    r"train|enrol|enroll)\b", re.I)
+    r"enrol|enroll)\b", re.I)
 _ACTIVITY_NOUNS = (
     r"emails?|e-mails?|calls?|posts?|blog\s+posts?|articles?|meetings?|campaigns?|"
     r"webinars?|events?|workshops?|trainings?|training\s+sessions?|sessions?|"
@@ -272,6 +287,14 @@ _STRONG_ACTIVITY = re.compile(
     + r"(?=\s+(?:per|a|an|each|every|sent|made|run|held|hosted|launched|published|posted|"
     r"delivered|completed|written|logged|done|conducted|from|to)\b|\s*[:(→]|\s+\d|\s*$)",
     re.I)
+#: Any leading verb whose counted object is an activity ("Book 120 meetings",
+#: "Give 10 conference talks").
+_VERB_ACTIVITY_COUNT = re.compile(
+    r"^\s*[a-z]+\s+(?:at\s+least\s+)?\d[\d,.]*k?\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:meetings?|calls?|posts?|campaigns?|webinars?|workshops?|events?|sessions?|"
+    r"interviews?|demos?|visits?|classes|lessons?|trainings?|articles?|videos?|"
+    r"newsletters?|e-?mails?|talks?|presentations?|podcasts?|press\s+releases?|"
+    r"blog\s+posts?|conferences?|roadshows?|hackathons?|courses?)\b", re.I)
 #: Participles that make almost any counted noun an activity ("pipelines migrated",
 #: "staff trained"), when they follow the first words of the key result.
 _STRONG_PARTICIPLE = re.compile(
@@ -302,7 +325,7 @@ _METRIC_NOUNS = re.compile(
            "adoption", "downtime", "oee", "ctr", "roi", "roas", "headcount", "attrition",
            "turnover", "occupancy", "readmissions?", "mortality", "satisfaction",
            "sales", "orders", "sla", "kpi", "days", "hours", "minutes", "weeks",
-           "percentile", "level", "amount", "total", "how many", "how much"), re.I)
+           "percentile", "amount", "total", "how many", "how much"), re.I)
 _TRACKING = re.compile(r"^\s*(?:track|monitor|measure|report|watch|observe|follow)\b|"
                        r"\b(?:reported|tracked|measured|monitored)\s+(?:monthly|weekly|daily|"
                        r"quarterly|each|every)", re.I)
@@ -345,7 +368,8 @@ _WIDE_SCOPE = re.compile(
            r"reported\s+to\s+(?:cisa|the\s+regulator)"),
     re.I)
 _LOCAL_SCOPE = re.compile(
-    _words(r"in\s+the\s+(?:county|city|region|district|area|state|province|town|community)",
+    _words(r"(?:in|to|across|of|within)\s+the\s+(?:county|city|region|district|area|state|"
+           r"province|town|community|country)",
            r"county[- ]wide", r"city[- ]wide", r"citywide", r"region[- ]wide",
            r"community[- ]wide"), re.I)
 _OWNED = re.compile(
@@ -369,7 +393,10 @@ def is_objective_vague(objective: str) -> bool:
     "better", "great", "things", "excellence") is at most one word: "Be the
     best", "Do better at sales", "Make data great".
     """
-    content = [t for t in _tokens(objective) if t not in _GENERIC_OBJ and t not in _STOP]
+    tokens = _tokens(objective)
+    if tokens and tokens[0] in _GENERIC_LEAD_VERBS:
+        tokens = tokens[1:]
+    content = [t for t in tokens if t not in _GENERIC_OBJ and t not in _STOP]
     return len(content) <= 1
 
 
@@ -424,17 +451,18 @@ def _is_influenceable(text: str, function: str | None, team_name: str | None) ->
 def _is_output(text: str, parsed: ParsedKR, direction: Direction | None,
                ratio_metric: bool) -> bool:
     """Work done rather than a change in an outcome: tasks, milestones, activity counts."""
-    if _SIGN_DEALS.match(text):
+    if _SIGN_DEALS.match(text) or (_VERB_ACTIVITY_COUNT.match(text) and not ratio_metric):
         return True
     verb = _KR_OUTPUT_VERBS.match(text)
     if verb:
         rest = text[verb.end():]
         count_only = _COUNT_ONLY_VERBS.match(text) is not None
         if ratio_metric:
-            return False
+            return not count_only and bool(re.match(r"\s*(?:100\s?%|all\b)", rest, re.I))
         if count_only:
             return bool(re.match(r"\s*(?:an?\s+|another\s+)?\d", rest))
-        return parsed.has_numbers or not _ABSTRACT_OBJECT.search(rest)
+        return parsed.has_numbers or not (_ABSTRACT_OBJECT.search(rest)
+                                          or _COMPARATIVE.search(rest))
     if ratio_metric or direction is Direction.DECREASE:
         return False
     if (_STRONG_ACTIVITY.search(text) or _ACTIVITY_WITH_PARTICIPLE.search(text)
@@ -464,9 +492,10 @@ def assess_kr(kr: KRInput, function: str | None = None,
     """Decide the codes for one key result, applying the spec's exclusivity rules.
 
     Not measurable stands alone; an output (task, milestone, activity count,
-    even written from-to) stands alone; otherwise the team must be able to
-    move it, and it needs a target and then a baseline (a relative change such
-    as "by 20%" counts as a target without a baseline).
+    even written from-to) stands alone; a metric the team cannot move stands
+    alone too (the fix is to replace it, so its missing numbers do not matter);
+    otherwise it needs a target and then a baseline (a relative change such as
+    "by 20%" counts as a target without a baseline).
     """
     parsed = parse_kr(kr.text)
     baseline = kr.baseline if kr.baseline is not None else _value(parsed.baseline)
@@ -486,7 +515,7 @@ def assess_kr(kr: KRInput, function: str | None = None,
         text_for_reach = f"{kr.text} {kr.metric or ''}"
         if not _is_influenceable(text_for_reach, function, team_name):
             codes.append(FindingCode.KR_NOT_INFLUENCEABLE)
-        if not has_target:
+        elif not has_target:
             codes.append(FindingCode.KR_MISSING_TARGET)
         elif baseline is None:
             codes.append(FindingCode.KR_MISSING_BASELINE)
@@ -517,6 +546,7 @@ _TRAILING_FILLER = re.compile(r"\s+(?:down|up|to|by|from)$", re.I)
 def clean_metric(metric: str) -> str:
     """Metric words without the leading verb ("Grow MQLs" -> "MQLs") for suggestions."""
     out = _TRAILING_FILLER.sub("", _LEADING_VERB.sub("", metric)).strip(" ,;:")
+    out = re.sub(r"\s*,\s*(?=per\b)", " ", out)
     return (out[:1].upper() + out[1:]) if out else metric
 
 
@@ -549,7 +579,10 @@ def _kr_finding(code: FindingCode, index: int, kr: KRInput, v: KRVerdict,
         suggestion = f"{metric} from ? to {tgt}: add the current value."
     elif code is FindingCode.KR_MISSING_TARGET:
         message = f'"{kr.text}" names a metric but no value to reach by the end of the cycle.'
-        suggestion = f"{metric} from {base} to ?: add the value you aim to reach."
+        suggestion = (f"{metric} from {base} to ?: add the value you aim to reach."
+                      if v.baseline is not None else
+                      f"{metric} from ? to ?: add where it stands today and the value "
+                      "you aim to reach.")
     else:
         message = (f'"{kr.text}" measures something {team} cannot plausibly move; '
                    "it will go up or down whatever the team does.")

@@ -64,7 +64,8 @@ _UNIT_WORDS = (
     r"/\s?\d+(?:\.\d+)?(?![\d/])|out of \d+\b|:\s?1\b|/\s?(?:month|week|day|year|quarter)\b"
 )
 _Q = (
-    r"(?<![\w.@/:-])(?P<{n}cur>[$€£¥₹]|usd\b|eur\b|gbp\b|chf\b|inr\b)?\s?"
+    r"(?<![\w.@/:-])(?P<{n}sg>[+−-](?=[$€£¥₹\d.]))?"
+    r"(?P<{n}cur>[$€£¥₹]|usd\b|eur\b|gbp\b|chf\b|inr\b)?\s?"
     r"(?P<{n}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?![\d]|[.,]\d|-[a-z])(?:\s?(?P<{n}mult>k|thousand|mn|million|bn|billion|m|b)(?![a-z]))?"
     r"(?:\s?(?P<{n}unit>" + _UNIT_WORDS + r"))?"
@@ -102,11 +103,13 @@ _DATE_PATTERNS = [
 
 #: Numbers that qualify the metric rather than measure it ("within 30 days",
 #: "per 1,000 bed-days", "top 10", "3+ months", "at least one book a month").
+_TIME_WORD = (r"(?:s|ms|sec|secs|seconds?|mins?|minutes?|h|hrs?|hours?|d|days?|business days?|"
+              r"working days?|weeks?|months?|years?|quarters?|sessions?|visits?|calls?)\b")
 _QUALIFIERS = re.compile(
-    r"\b(?:within|in|per|every|each|over the|in the|after|last|first|top|bottom|next|past|"
-    r"for|aged|age|older than|younger than)\s+"
-    r"(?:the\s+)?(?:first\s+|last\s+|top\s+)?\d[\d,.]*\+?\s*"
-    r"(?:[a-z]+(?:-[a-z]+)?)?", re.I)
+    r"\b(?:(?:within|in|over the|in the|after|last|past|next|for|aged|age|older than|"
+    r"younger than|under|before)\s+(?:the\s+)?(?:first\s+|last\s+)?\d[\d,.]*\+?\s*"
+    + _TIME_WORD + r"|(?:per|every|each|top|first|bottom)\s+\d[\d,.]*\+?\s*"
+    r"(?:[a-z]+(?:-[a-z]+)?)?)", re.I)
 _ATTACHED = re.compile(r"(?:[a-z@#-]\d[\d.]*|\d[\d.]*\+|\d+-[a-z]+|\d+(?:st|nd|rd|th)\b)", re.I)
 
 _FROM_TO = re.compile(
@@ -153,6 +156,8 @@ def _to_quantity(m: re.Match[str], n: str) -> Quantity:
     mult = m.group(f"{n}mult")
     if mult:
         value *= _MULT[mult.lower()]
+    if m.group(f"{n}sg") in {"-", "−"}:
+        value = -value
     unit_raw = m.group(f"{n}unit")
     unit: str | None
     if cur:
@@ -161,7 +166,8 @@ def _to_quantity(m: re.Match[str], n: str) -> Quantity:
         unit = _normalise_unit(unit_raw)
     else:
         unit = None
-    start, end = m.span(f"{n}cur") if m.group(f"{n}cur") else m.span(f"{n}num")
+    first = next(g for g in (f"{n}sg", f"{n}cur", f"{n}num") if m.group(g))
+    start, end = m.span(first)[0], m.span(f"{n}num")[1]
     end = max([end, *(m.span(g)[1] for g in (f"{n}mult", f"{n}unit", f"{n}cur2")
                       if m.group(g))])
     return Quantity(value=value, unit=unit, raw=m.string[start:end].strip())
@@ -215,7 +221,7 @@ def format_quantity(q: Quantity | float | None, unit: str | None = None) -> str:
 def _normalise(text: str) -> str:
     t = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
     t = _ARROWS.sub(" → ", t)
-    return t
+    return re.sub(r"\b(?:zero|nil)\b", "0", t, flags=re.I)
 
 
 def _strip_dates(text: str) -> str:

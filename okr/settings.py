@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     llm_org_token_budget: int = 5_000_000
 
     chroma_url: str | None = None
+    memory_collection: str = "quarterdeck-memory"
+    # Memory embeddings: the packaged offline MiniLM unless a model is named here.
+    embeddings_base_url: str | None = None
+    embeddings_model: str | None = None
+    embeddings_api_key: SecretStr | None = None
 
     @property
     def store_url(self) -> str:

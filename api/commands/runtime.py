@@ -3,7 +3,8 @@
 `okr llm` shows the model settings (never the key), and with `--ping` makes
 one metered structured call: it prints which engine answered (the model, or
 the offline engine when none is configured or it cannot be reached) and the
-run's token report. `okr agents` lists the registered agent graphs.
+run's token report. `okr agents` lists the registered agent graphs. The
+agents layer is imported inside the commands, so other commands start fast.
 """
 
 from __future__ import annotations
@@ -11,11 +12,6 @@ from __future__ import annotations
 from pydantic import BaseModel
 from rich.table import Table
 
-from agents import registry
-from agents.checkpoints import postgres_conninfo
-from agents.llm import build_client
-from agents.prompts import render
-from agents.runtime import AgentContext
 from api.cli_app import app, console
 from okr.settings import Settings
 
@@ -32,6 +28,11 @@ class Pong(BaseModel):
 @app.command("llm")
 def llm_command(ping: bool = False) -> None:
     """Show the language model settings; with --ping, call the model once and meter it."""
+    from agents.checkpoints import postgres_conninfo
+    from agents.llm import build_client
+    from agents.prompts import render
+    from agents.runtime import AgentContext
+
     settings = Settings()
     client = build_client(settings)
     table = Table(title="language runtime", show_header=False)
@@ -69,6 +70,8 @@ def llm_command(ping: bool = False) -> None:
 @app.command("agents")
 def agents_command() -> None:
     """List the registered agent graphs."""
+    from agents import registry
+
     table = Table("agent", "description")
     for spec in registry.agents():
         table.add_row(spec.name, spec.description)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -94,17 +94,23 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+_NOT_OWN = frozenset({"org_id", "key_results", "check_ins"})
+
+
+def _own_fields(value: Objective | KeyResult) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields(value):
+        if f.name not in _NOT_OWN:
+            v = getattr(value, f.name)
+            out[f.name] = v.value if isinstance(v, Enum) else v
+    return out
+
+
 def objective_fields(obj: Objective) -> dict[str, Any]:
-    """An objective's own fields (no key results), as stored in history."""
-    data: dict[str, Any] = jsonable(obj)
-    data.pop("key_results", None)
-    data.pop("org_id", None)
-    return data
+    """An objective's own fields (no key results, no org), as stored in history."""
+    return _own_fields(obj)
 
 
 def key_result_fields(kr: KeyResult) -> dict[str, Any]:
-    """A key result's own fields (no check-ins), as stored in history."""
-    data: dict[str, Any] = jsonable(kr)
-    data.pop("check_ins", None)
-    data.pop("org_id", None)
-    return data
+    """A key result's own fields (no check-ins, no org), as stored in history."""
+    return _own_fields(kr)

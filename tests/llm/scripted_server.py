@@ -99,6 +99,7 @@ class ScriptedServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            wbufsize = -1  # one write per response: no Nagle / delayed-ACK stalls
 
             def log_message(self, format: str, *args: Any) -> None:
                 return

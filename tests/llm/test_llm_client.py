@@ -50,11 +50,32 @@ def test_request_carries_model_and_bearer_key(server, client, meter):
     assert request.headers["Authorization"] == f"Bearer {SECRET_KEY}"
 
 
-def test_rejected_json_schema_falls_back_to_json_object(server, client, meter):
+def test_rejected_json_schema_falls_back_to_json_object_with_the_schema(server, client, meter):
     server.script(RejectFormat("json_schema"), Reply(GOOD, expect_format="json_object"))
     assert ask(client, meter) == Rewrite(**GOOD)
-    assert client.output_mode == "json_object"
+    assert client.output_mode == "json_object_schema"
+    assert server.requests[1].body["response_format"]["schema"]["title"] == "Rewrite"
     assert "JSON Schema" in server.requests[1].messages[0]["content"]
+
+
+def test_bare_500_on_a_first_json_schema_call_tries_json_object_and_keeps_it(
+    server, client, meter, sleeps
+):
+    server.script(Fail(500, expect_format="json_schema"), Reply(GOOD, expect_format="json_object"))
+    assert ask(client, meter) == Rewrite(**GOOD)
+    assert client.output_mode == "json_object_schema"
+    assert sleeps == []
+
+
+def test_bare_500_that_persists_is_a_fault_not_a_format_rejection(server, client, meter, sleeps):
+    server.script(
+        Fail(500, expect_format="json_schema"),
+        Fail(500, expect_format="json_object"),
+        Reply(GOOD, expect_format="json_schema"),
+    )
+    assert ask(client, meter) == Rewrite(**GOOD)
+    assert client.output_mode == "json_schema"
+    assert len(sleeps) == 1
 
 
 def test_llama_cpp_style_500_on_json_schema_falls_back_without_retrying(
@@ -73,12 +94,19 @@ def test_fallback_is_remembered_for_later_calls(server, client, meter):
     )
     ask(client, meter)
     ask(client, meter)
+    assert "schema" in server.requests[2].body["response_format"]
 
 
 def test_server_rejecting_every_response_format_gets_a_plain_prompt(server, client, meter):
-    server.script(RejectFormat("json_schema"), RejectFormat("json_object"), Reply(GOOD))
+    server.script(
+        RejectFormat("json_schema"),
+        RejectFormat("json_object"),
+        RejectFormat("json_object"),
+        Reply(GOOD),
+    )
     assert ask(client, meter) == Rewrite(**GOOD)
-    assert server.requests[2].response_format is None
+    assert server.requests[3].response_format is None
+    assert client.output_mode == "prompt"
 
 
 def test_code_fenced_json_is_accepted(server, client, meter):
@@ -138,8 +166,9 @@ def test_retry_after_beyond_the_time_budget_gives_up_without_waiting(
     assert sleeps == []
 
 
-def test_500_is_retried_with_growing_backoff(server, client, meter, sleeps):
-    server.script(Fail(500), Fail(503), Reply(GOOD))
+def test_500_is_retried_with_backoff(server, client, meter, sleeps):
+    server.script(Reply(GOOD), Fail(500), Fail(503), Reply(GOOD))
+    ask(client, meter)
     assert ask(client, meter) == Rewrite(**GOOD)
     assert len(sleeps) == 2
     assert all(s > 0 for s in sleeps)
@@ -147,9 +176,9 @@ def test_500_is_retried_with_growing_backoff(server, client, meter, sleeps):
 
 def test_timeout_is_retried(server, settings, meter, sleeps):
     client = LLMClient.from_settings(
-        settings.model_copy(update={"llm_timeout_s": 0.3}), sleep=sleeps.append
+        settings.model_copy(update={"llm_timeout_s": 1.0}), sleep=sleeps.append
     )
-    server.script(Slow(1.0), Reply(GOOD))
+    server.script(Slow(3.0), Reply(GOOD))
     assert ask(client, meter) == Rewrite(**GOOD)
     assert len(sleeps) == 1
 
@@ -160,7 +189,8 @@ def test_dropped_connection_is_retried(server, client, meter, sleeps):
 
 
 def test_retries_stop_after_the_configured_attempts(server, client, meter, sleeps):
-    server.script(*[Fail(500)] * 4)
+    server.script(Reply(GOOD), *[Fail(500)] * 4)
+    ask(client, meter)
     with pytest.raises(LLMUnavailable, match="after 4 attempt"):
         ask(client, meter)
     assert len(sleeps) == 3

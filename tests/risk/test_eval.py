@@ -27,3 +27,8 @@ def test_detector_meets_the_issue_targets(pooled: FileScores) -> None:
 def test_every_dev_file_is_scored() -> None:
     per_file, pooled = evaluate()
     assert len(per_file) == 6 and pooled.detector.n == sum(f.detector.n for f in per_file)
+
+
+def test_detector_beats_the_smooth_pace_baseline_too(pooled: FileScores) -> None:
+    assert pooled.detector.auc > pooled.naive_smooth.auc
+    assert pooled.detector.brier < pooled.naive_smooth.brier

@@ -9,14 +9,14 @@ from typing import Any
 
 from okr.quarter import QuarterFile
 from okr.risk import assess_quarter, reasons_for
-from okr.risk_features import kr_signals
+from okr.risk_features import KRSignals, kr_signals
 
 START, END, MID = date(2026, 4, 1), date(2026, 6, 30), date(2026, 5, 16)
 QuarterFactory = Callable[..., QuarterFile]
 KRFactory = Callable[..., dict[str, Any]]
 
 
-def signals(make_quarter: QuarterFactory, *krs: dict[str, object]):  # type: ignore[no-untyped-def]
+def signals(make_quarter: QuarterFactory, *krs: dict[str, object]) -> list[KRSignals]:
     q = make_quarter(*krs)
     return [kr_signals(k, START, END, q.as_of) for k in q.key_results]
 
