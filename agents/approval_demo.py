@@ -18,7 +18,7 @@ from langgraph.types import interrupt
 from pydantic import BaseModel, Field
 
 from agents.prompts import render
-from agents.registry import register
+from agents.registry import CompiledGraph, register
 from agents.runtime import AgentContext, Engine, context_of
 
 __all__ = ["DemoState", "DraftTitle", "build", "offline_title"]
@@ -77,7 +77,7 @@ def finish(state: DemoState) -> DemoState:
 
 
 @register("approval_demo", "Drafts an objective title, waits for approval, then publishes it.")
-def build(checkpointer: BaseCheckpointSaver[Any] | None = None) -> Any:
+def build(checkpointer: BaseCheckpointSaver[Any] | None = None) -> CompiledGraph:
     """The compiled demo graph."""
     graph = StateGraph(DemoState, context_schema=AgentContext)
     graph.add_node("draft", draft)

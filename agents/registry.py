@@ -3,8 +3,12 @@
 An agent module registers its graph once, at import:
 
     @register("critic", "Checks an OKR against the quality rules before it is published.")
-    def build(checkpointer: Checkpointer) -> CompiledStateGraph:
-        return graph_builder.compile(checkpointer=checkpointer)
+    def build(checkpointer: BaseCheckpointSaver[Any] | None = None) -> CompiledGraph:
+        graph = StateGraph(CriticState, context_schema=AgentContext)
+        ...
+        return graph.compile(checkpointer=checkpointer)
+
+(`agents/approval_demo.py` is a complete, small example.)
 
 Faces (CLI, API, workers) look agents up by name with `get()` / `compile_graph()`
 and pass a checkpointer from `agents.checkpoints.open_checkpointer`. Every
@@ -24,12 +28,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph.state import CompiledStateGraph
 
 from okr.errors import NotFoundError
 
-__all__ = ["AgentSpec", "Builder", "agents", "compile_graph", "discover", "get", "register"]
+__all__ = [
+    "AgentSpec",
+    "Builder",
+    "CompiledGraph",
+    "agents",
+    "compile_graph",
+    "discover",
+    "get",
+    "register",
+]
 
-Builder = Callable[[BaseCheckpointSaver[Any] | None], Any]
+CompiledGraph = CompiledStateGraph[Any, Any, Any, Any]
+"""A compiled agent graph (`invoke`, `stream`, `get_state`)."""
+
+Builder = Callable[[BaseCheckpointSaver[Any] | None], CompiledGraph]
 """Compiles the agent's graph with the given checkpointer (None: no persistence)."""
 
 
@@ -89,7 +106,7 @@ def get(name: str) -> AgentSpec:
     return spec
 
 
-def compile_graph(name: str, checkpointer: BaseCheckpointSaver[Any] | None = None) -> Any:
+def compile_graph(name: str, checkpointer: BaseCheckpointSaver[Any] | None = None) -> CompiledGraph:
     """The agent's compiled graph, persisting to `checkpointer` when one is given."""
     return get(name).build(checkpointer)
 

@@ -24,9 +24,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
 from okr.models import Direction
 from okr.quantities import ParsedKR, Quantity, format_quantity, parse_kr
@@ -107,6 +107,15 @@ class KRInput(BaseModel):
     target: float | None = None
     unit: StrictStr | None = None
     direction: Literal["increase", "decrease"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_from_metric(cls, data: Any) -> Any:
+        """A key result given only as structured fields reads its metric as its text."""
+        if isinstance(data, dict) and data.get("text") is None and isinstance(
+                data.get("metric"), str):
+            return {**data, "text": data["metric"]}
+        return data
 
 
 class TeamInput(BaseModel):
@@ -280,8 +289,8 @@ _STRONG_ACTIVITY = re.compile(
     _words(r"outbound\s+(?:e-?mails?|calls?|messages?|touches)", r"cold\s+(?:calls?|e-?mails?)",
            r"blog\s+posts?", r"social(?:\s+media)?\s+posts?", r"press\s+releases?",
            r"campaigns?", r"webinars?", r"workshops?", r"training\s+sessions?", r"newsletters?",
-           r"story\s+points?", r"lines\s+of\s+code", r"commits", r"dials",
-           r"(?:sales\s+)?calls\s+per", r"e-?mails\s+per", r"meetings\s+held",
+           r"story\s+points?", r"lines\s+of\s+code", r"commits", r"dials", r"experiments",
+           r"sales\s+calls", r"e-?mails\s+per", r"meetings\s+held", r"releases",
            r"events\s+(?:run|hosted|held)", r"articles\s+(?:written|published)",
            r"home\s+visits", r"inspections\s+(?:completed|conducted|carried out)")
     + r"(?=\s+(?:per|a|an|each|every|sent|made|run|held|hosted|launched|published|posted|"
@@ -300,7 +309,14 @@ _VERB_ACTIVITY_COUNT = re.compile(
 _STRONG_PARTICIPLE = re.compile(
     r"^\s*(?:[\w'-]+\s+){1,3}?(?:sent|held|hosted|published|posted|launched|conducted|"
     r"performed|organi[sz]ed|migrated|installed|deployed|written|hired|recruited|trained|"
-    r"run|shipped|released|created|built|implemented|produced|distributed|signed)\b", re.I)
+    r"run|shipped|released|created|built|implemented|produced|distributed|signed|"
+    r"rolled\s+out|completed|decommissioned|retired|upgraded|converted|planted|contacted|"
+    r"called|emailed|e-mailed|messaged|mailed)\b", re.I)
+#: Activity counted per person doing it ("Customer visits per account manager").
+_PER_WORKER = re.compile(
+    r"\b(?:" + _ACTIVITY_NOUNS + r"|hours)\b(?:\s+[\w-]+){0,2}?\s+per\s+(?:sales\s*)?"
+    r"(?:rep|representative|sdr|bdr|ae|agent|seller|salesperson|account\s+manager|csm|"
+    r"employee|engineer|developer|designer|recruiter|nurse|teacher|person|head|fte)s?\b", re.I)
 _SIGN_DEALS = re.compile(r"^\s*sign\s+(?:\d[\d,]*\s+)?(?:new\s+)?(?:[\w-]+\s+)?"
                          r"(?:agreements?|partnerships?|mous?|contracts\s+with\s+partners|"
                          r"memoranda)\b", re.I)
@@ -329,12 +345,6 @@ _METRIC_NOUNS = re.compile(
 _TRACKING = re.compile(r"^\s*(?:track|monitor|measure|report|watch|observe|follow)\b|"
                        r"\b(?:reported|tracked|measured|monitored)\s+(?:monthly|weekly|daily|"
                        r"quarterly|each|every)", re.I)
-_NO_AMOUNT_VERBS = re.compile(
-    r"^\s*(?:improve|increase|grow|raise|boost|reduce|cut|lower|decrease|enhance|"
-    r"optimi[sz]e|maximi[sz]e|minimi[sz]e|drive|lift|accelerate|strengthen|"
-    r"better|foster|ensure|be|make|keep|maintain|support|help|enable|create|build|"
-    r"deepen|expand|develop|promote|encourage|embed|cultivate|nurture|establish)\b", re.I)
-
 # Metrics outside any single team's reach.
 _MACRO = re.compile(
     _words(r"gdp", r"inflation", r"cpi", r"interest\s+rates?", r"base\s+rates?",
@@ -453,6 +463,9 @@ def _is_output(text: str, parsed: ParsedKR, direction: Direction | None,
     """Work done rather than a change in an outcome: tasks, milestones, activity counts."""
     if _SIGN_DEALS.match(text) or (_VERB_ACTIVITY_COUNT.match(text) and not ratio_metric):
         return True
+    if (_STRONG_PARTICIPLE.match(text) and parsed.target is not None
+            and parsed.target.value == 100 and parsed.target.unit == "%"):
+        return True
     verb = _KR_OUTPUT_VERBS.match(text)
     if verb:
         rest = text[verb.end():]
@@ -466,7 +479,7 @@ def _is_output(text: str, parsed: ParsedKR, direction: Direction | None,
     if ratio_metric or direction is Direction.DECREASE:
         return False
     if (_STRONG_ACTIVITY.search(text) or _ACTIVITY_WITH_PARTICIPLE.search(text)
-            or _SIGN_DEALS.match(text)):
+            or _SIGN_DEALS.match(text) or _PER_WORKER.search(text)):
         return True
     if parsed.has_numbers and _STRONG_PARTICIPLE.match(text) and not re.match(
             r"^\s*(?:orders|products|parcels|packages|units|goods|items|deliveries)\b",

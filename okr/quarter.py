@@ -100,7 +100,9 @@ class QuarterFile(_Strict):
                 problems.append(f"objective {o.id!r}: parent {o.parent!r} is not an objective")
         for k in self.key_results:
             if k.objective not in obj_ids:
-                problems.append(f"key result {k.id!r}: objective {k.objective!r} is not in the file")
+                problems.append(
+                    f"key result {k.id!r}: objective {k.objective!r} is not in the file"
+                )
             for dep in k.depends_on:
                 if dep not in kr_ids:
                     problems.append(f"key result {k.id!r}: depends_on {dep!r} is not a key result")

@@ -54,13 +54,15 @@ def cycle(row: CycleRow) -> Cycle:
                  kind=CycleKind(row.kind), parent_id=row.parent_id, closed=row.closed)
 
 
-def check_in(row: CheckInRow) -> CheckIn:
+def check_in(row: CheckInRow | Any) -> CheckIn:
+    """From an ORM row or a plain result row with the same columns."""
     return CheckIn(kr_id=row.kr_id, at=row.at, value=row.value, confidence=row.confidence,
                    note=row.note, author_id=row.author_id, source=CheckInSource(row.source),
                    id=str(row.id))
 
 
-def key_result(row: KeyResultRow, check_ins: Iterable[CheckInRow] = ()) -> KeyResult:
+def key_result(row: KeyResultRow | Any, check_ins: Iterable[CheckInRow | Any] = ()) -> KeyResult:
+    """From an ORM row or a plain result row with the same columns."""
     ordered = sorted(check_ins, key=lambda c: (c.at, c.position, c.id))
     return KeyResult(
         id=row.id, org_id=row.org_id, objective_id=row.objective_id, text=row.text,

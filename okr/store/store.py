@@ -106,7 +106,7 @@ class Store:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(parsed, echo=echo, future=True)
+        self.engine: Engine = create_engine(parsed, echo=echo)
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -508,34 +508,36 @@ def _kr_row(s: Session, org_id: str, kr_id: str) -> KeyResultRow:
 
 def _assemble(s: Session, org_id: str, rows: Sequence[ObjectiveRow],
               cycle_id: str | None = None) -> list[Objective]:
-    """Objective rows with their key results and check-ins, batch-loaded."""
+    """Objective rows with their key results and check-ins, batch-loaded.
+
+    Key results and check-ins are read as plain rows (not ORM objects): a
+    whole organisation can hold hundreds of thousands of check-ins.
+    """
     if not rows:
         return []
     ids = [r.id for r in rows]
-    kr_q = select(KeyResultRow).where(KeyResultRow.org_id == org_id)
-    ci_q = select(CheckInRow).where(CheckInRow.org_id == org_id)
-    krs: list[KeyResultRow] = []
-    cis: list[CheckInRow] = []
-    if len(ids) > _CHUNK or cycle_id is not None:
-        kr_q = kr_q.join(ObjectiveRow, (ObjectiveRow.org_id == KeyResultRow.org_id)
-                         & (ObjectiveRow.id == KeyResultRow.objective_id))
-        ci_q = ci_q.join(KeyResultRow, (KeyResultRow.org_id == CheckInRow.org_id)
-                         & (KeyResultRow.id == CheckInRow.kr_id)).join(
-            ObjectiveRow, (ObjectiveRow.org_id == KeyResultRow.org_id)
-            & (ObjectiveRow.id == KeyResultRow.objective_id))
-        if cycle_id is not None:
-            kr_q = kr_q.where(ObjectiveRow.cycle_id == cycle_id)
-            ci_q = ci_q.where(ObjectiveRow.cycle_id == cycle_id)
-        wanted = set(ids)
-        krs = [k for k in s.scalars(kr_q) if k.objective_id in wanted]
-        kr_wanted = {k.id for k in krs}
-        cis = [c for c in s.scalars(ci_q) if c.kr_id in kr_wanted]
+    krt, cit, objt = KeyResultRow.__table__, CheckInRow.__table__, ObjectiveRow.__table__
+    kr_q = select(krt).where(krt.c.org_id == org_id)
+    ci_q = select(cit).where(cit.c.org_id == org_id)
+    krs: list[Any] = []
+    cis: list[Any] = []
+    if len(ids) <= _CHUNK:
+        krs = list(s.execute(kr_q.where(krt.c.objective_id.in_(ids))))
+        for part in _chunks([k.id for k in krs]):
+            cis.extend(s.execute(ci_q.where(cit.c.kr_id.in_(part))))
     else:
-        krs = list(s.scalars(kr_q.where(KeyResultRow.objective_id.in_(ids))))
-        kr_ids = [k.id for k in krs]
-        for part in _chunks(kr_ids):
-            cis.extend(s.scalars(ci_q.where(CheckInRow.kr_id.in_(part))))
-    by_kr: dict[str, list[CheckInRow]] = defaultdict(list)
+        wanted = set(ids)
+        if cycle_id is not None:
+            in_cycle = select(objt.c.id).where(objt.c.org_id == org_id,
+                                               objt.c.cycle_id == cycle_id)
+            kr_q = kr_q.where(krt.c.objective_id.in_(in_cycle))
+            ci_q = ci_q.where(cit.c.kr_id.in_(
+                select(krt.c.id).where(krt.c.org_id == org_id,
+                                       krt.c.objective_id.in_(in_cycle))))
+        krs = [k for k in s.execute(kr_q) if k.objective_id in wanted]
+        kr_wanted = {k.id for k in krs}
+        cis = [c for c in s.execute(ci_q) if c.kr_id in kr_wanted]
+    by_kr: dict[str, list[Any]] = defaultdict(list)
     for c in cis:
         by_kr[c.kr_id].append(c)
     by_obj: dict[str, list[KeyResult]] = defaultdict(list)

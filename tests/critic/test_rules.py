@@ -244,3 +244,8 @@ def test_missing_target_suggestion_keeps_the_baseline() -> None:
 def test_every_finding_has_a_message_and_a_suggestion(okr_factory: Factory) -> None:
     c = critique(okr_factory("Launch the app", krs=["Be better", "Track WAU", "To 50%"]))
     assert all(f.message and f.suggestion for f in c.findings)
+
+
+def test_a_key_result_given_only_as_structured_fields_uses_its_metric_as_text() -> None:
+    kr = KRInput.model_validate({"metric": "pick accuracy", "baseline": 99.1, "target": 99.7})
+    assert (kr.text, assess_kr(kr).codes) == ("pick accuracy", ())
