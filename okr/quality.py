@@ -15,6 +15,18 @@ in a set, more than 5 objectives for a team in a cycle.
 Score (0-100): 100, minus 20 for each objective or set error, 15 for each key
 result error, 5 for each warning, floored at 0; an OKR with any error is
 capped at 69 so a blocked OKR never looks "good" (>= 70) next to a passing one.
+
+Per key result the codes are exclusive where the fix is to replace it: not
+measurable, output (tasks, milestones, activity counts even written from-to)
+and not influenceable each stand alone; otherwise a missing target is
+reported, or else a missing baseline (a relative change such as "by 20%"
+counts as a target without a baseline).
+
+Layering: `assess_kr` returns a `KRVerdict` with what was parsed (metric,
+baseline, target, unit, direction), which the offline rewrite templates and
+the LLM path can build on; `CritiqueContext` carries what only a file or the
+store knows (objectives per team and cycle). No trained model is used: the
+rules alone reach the targets on the dev set and on our own labelled sets.
 """
 
 from __future__ import annotations

@@ -139,7 +139,8 @@ _RELATIVE = re.compile(
 _SIGNED = re.compile(
     r"(?<![\w.])(?P<sign>[+-])\s?(?P<num>\d+(?:\.\d+)?)\s*"
     r"(?P<ru>%|pp\b|percentage points?\b|points?\b|pts\b)", re.I)
-_MULTIPLE = re.compile(r"\b(?P<word>double|triple|quadruple|halve|2x|3x|5x|10x)\b", re.I)
+_MULTIPLE = re.compile(r"\b(?P<word>double|triple|quadruple|halve|2x|3x|5x|10x)(?:d|s)?\b|"
+                       r"\b(?P<half>(?:cut|reduce[d]?)\s+(?:[\w-]+\s+){0,4}?in\s+half)\b", re.I)
 
 _INCREASE_WORDS = re.compile(
     r"\b(?:increase[sd]?|grow(?:s|th)?|raise[sd]?|up|boost|lift|improve|expand|more|higher|"
@@ -247,13 +248,14 @@ def _looks_like_year(q: Quantity) -> bool:
 
 
 def _direction_of(baseline: Quantity | None, target: Quantity | None, text: str,
-                  relative: float | None) -> Direction | None:
+                  relative: float | None, relative_unit: str | None) -> Direction | None:
     if baseline is not None and target is not None:
         b, t = _comparable(baseline, target), _comparable(target, baseline)
         if b != t:
             return Direction.INCREASE if t > b else Direction.DECREASE
     if relative is not None and relative != 0:
-        return Direction.INCREASE if relative > 0 else Direction.DECREASE
+        pivot = 1.0 if relative_unit == "x" else 0.0
+        return Direction.INCREASE if relative > pivot else Direction.DECREASE
     inc = _INCREASE_WORDS.search(text)
     dec = _DECREASE_WORDS.search(text)
     if inc and dec:
@@ -320,7 +322,7 @@ def parse_kr(text: str) -> ParsedKR:
     else:
         mult = _MULTIPLE.search(work)
         if mult and target is None:
-            word = mult.group("word").lower()
+            word = (mult.group("word") or "halve").lower()
             factor = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "halve": 0.5}.get(
                 word, float(word.rstrip("x")) if word.endswith("x") else 1.0)
             relative, relative_unit = factor, "x"
@@ -344,7 +346,7 @@ def parse_kr(text: str) -> ParsedKR:
     has_numbers = baseline is not None or target is not None or relative is not None
     unit = (target.unit if target and target.unit else None) or (
         baseline.unit if baseline and baseline.unit else None)
-    direction = _direction_of(baseline, target, work, relative)
+    direction = _direction_of(baseline, target, work, relative, relative_unit)
     return ParsedKR(
         text=text, metric=_metric_words(work, spans), baseline=baseline, target=target,
         unit=unit, direction=direction, relative_change=relative,

@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from okr.errors import NotFoundError, TransitionError, ValidationError
+from okr.errors import NotFoundError, OKRError, TransitionError, ValidationError
 from okr.models import (
     STATE_TRANSITIONS,
     AlignmentLink,
@@ -111,7 +111,13 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
-            upgrade(self.engine)
+            try:
+                upgrade(self.engine)
+            except OperationalError as exc:
+                self.engine.dispose()
+                where = parsed.render_as_string(hide_password=True)
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+                raise OKRError(f"cannot open the store at {where}: {reason}") from None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:

@@ -122,3 +122,20 @@ def test_metric_words_drop_the_numbers() -> None:
 def test_format_quantity_writes_currency_and_percent() -> None:
     assert (format_quantity(85.0, "%"), format_quantity(5.0, "USD"),
             format_quantity(None)) == ("85%", "$5", "?")
+
+
+def test_halved_is_a_decreasing_multiple() -> None:
+    p = parse_kr("Phishing click rate halved (from 12%)")
+    assert (p.relative_change, p.direction) == (0.5, Direction.DECREASE)
+
+
+def test_cut_in_half_with_the_metric_in_between_is_a_multiple() -> None:
+    assert parse_kr("Cut churn in half").relative_change == 0.5
+
+
+def test_zero_in_words_is_a_number() -> None:
+    assert _bt("Zero critical incidents (baseline 4)") == (4, 0)
+
+
+def test_signed_values_keep_their_sign() -> None:
+    assert _bt("Branch NPS from -5 to +30") == (-5, 30)

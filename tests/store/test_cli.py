@@ -132,3 +132,12 @@ def test_demo_seeds_and_reset_reseeds(okr: Okr) -> None:
     first = okr("list").stdout
     assert okr("demo", "--reset").exit_code == 0
     assert okr("list").stdout == first
+
+
+def test_unreachable_database_is_a_clear_error_without_the_password(tmp_path: Path) -> None:
+    env = {"OKR_DATA_DIR": str(tmp_path),
+           "OKR_DATABASE_URL": "postgresql+psycopg://qd:hunter2@127.0.0.1:9/nowhere"}
+    result = CliRunner().invoke(app, ["list"], env=env)
+    assert result.exit_code == 2
+    assert "cannot open the store" in result.stderr
+    assert "hunter2" not in result.output
