@@ -65,7 +65,8 @@ def closed_cycles(snapshot: OrgSnapshot) -> list[Cycle]:
 
 
 def _team_name(teams: Mapping[str, Team], team_id: str | None) -> str | None:
-    return teams[team_id].name if team_id in teams else None
+    team = teams.get(team_id) if team_id else None
+    return team.name if team else None
 
 
 def _outcome(kr: KeyResult) -> str:

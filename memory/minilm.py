@@ -63,11 +63,13 @@ class _Layer:
 def _layer_norm(x: F32, gamma: F32, beta: F32, eps: float = 1e-12) -> F32:
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return ((x - mean) / np.sqrt(var + eps) * gamma + beta).astype(np.float32)
+    out: F32 = ((x - mean) / np.sqrt(var + eps) * gamma + beta).astype(np.float32)
+    return out
 
 
 def _gelu(x: F32) -> F32:
-    return (0.5 * x * (1.0 + erf(x / np.float32(np.sqrt(2.0))))).astype(np.float32)
+    out: F32 = (0.5 * x * (1.0 + erf(x / np.float32(np.sqrt(2.0))))).astype(np.float32)
+    return out
 
 
 class MiniLM:
@@ -153,7 +155,8 @@ class MiniLM:
         summed = (x * mask[:, :, None]).sum(axis=1)
         pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        unit: F32 = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return unit
 
 
 @lru_cache(maxsize=2)

@@ -97,7 +97,7 @@ class Memory:
             collection,
             metadata={"embedding_model": wanted, "created_by": "quarterdeck"},
             configuration={"hnsw": {"space": "cosine"}},
-            embedding_function=embedder,
+            embedding_function=cast(Any, embedder),
         )
         return cls(org_id, handle, embedder)
 

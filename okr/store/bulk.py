@@ -198,12 +198,18 @@ def write_snapshot(s: Session, snap: OrgSnapshot, *, replace: bool, actor: str |
                       source=c.source.value, position=j)
                  for k in krs for j, c in enumerate(k.check_ins)]
     _insert_all(s, CheckInRow, check_ins)
+    kept_deps = set(s.execute(select(DependencyRow.kr_id, DependencyRow.upstream_kr_id)
+                              .where(DependencyRow.org_id == org_id)).tuples())
     _insert_all(s, DependencyRow, [dict(org_id=org_id, kr_id=d.kr_id,
                                         upstream_kr_id=d.upstream_kr_id, position=i)
-                                   for i, d in enumerate(snap.dependencies)])
+                                   for i, d in enumerate(snap.dependencies)
+                                   if (d.kr_id, d.upstream_kr_id) not in kept_deps])
+    kept_links = set(s.execute(select(AlignmentRow.child_id, AlignmentRow.parent_id)
+                               .where(AlignmentRow.org_id == org_id)).tuples())
     _insert_all(s, AlignmentRow, [dict(org_id=org_id, child_id=a.child_id,
                                        parent_id=a.parent_id, position=i)
-                                  for i, a in enumerate(snap.alignments)])
+                                  for i, a in enumerate(snap.alignments)
+                                  if (a.child_id, a.parent_id) not in kept_links])
     at = now()
     history = [_entry(org_id, "objective", o.id, before_obj.get(o.id),
                       convert.objective_fields(o), actor, at) for o in snap.objectives]

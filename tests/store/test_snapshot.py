@@ -88,3 +88,12 @@ def test_migrations_match_the_models(store: Store) -> None:
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_links_of_entities_outside_the_snapshot_are_not_duplicated(
+        store: Store, make_snapshot: MakeSnapshot) -> None:
+    snap = dataclasses.replace(make_snapshot("acme"),
+                               alignments=(AlignmentLink("acme", "o-ship", "o-grow"),))
+    store.save_snapshot(snap)
+    store.save_snapshot(dataclasses.replace(snap, objectives=()))
+    assert store.alignments("acme") == [AlignmentLink("acme", "o-ship", "o-grow")]
