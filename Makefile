@@ -33,6 +33,7 @@ evals: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scoring_bench.py
 	$(BIN)/python benchmarks/store_bench.py
+	$(BIN)/python benchmarks/critic_bench.py
 	$(BIN)/python benchmarks/risk_bench.py
 
 clean:

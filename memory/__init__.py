@@ -10,7 +10,7 @@ from __future__ import annotations
 from chromadb.api.types import Documents, EmbeddingFunction
 
 from memory.client import open_client
-from memory.documents import DocKind, MemoryDocument, strategy_document
+from memory.documents import DocKind, MemoryDocument, strategy_documents
 from memory.embeddings import (
     MiniLMEmbeddingFunction,
     OpenAICompatibleEmbeddingFunction,
@@ -32,7 +32,7 @@ __all__ = [
     "embedder_from_settings",
     "ingest_closed_cycles",
     "open_memory",
-    "strategy_document",
+    "strategy_documents",
 ]
 
 

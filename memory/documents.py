@@ -24,7 +24,7 @@ __all__ = [
     "check_in_documents",
     "closed_cycles",
     "objective_document",
-    "strategy_document",
+    "strategy_documents",
 ]
 
 Metadata = Mapping[str, str | int | float | bool]
@@ -147,11 +147,37 @@ def check_in_documents(objective: Objective, cycle: Cycle, teams: Mapping[str, T
             )
 
 
-def strategy_document(key: str, title: str, text: str, *, team: str | None = None,
-                      cycle: str | None = None, day: date | None = None,
-                      kind: DocKind = DocKind.STRATEGY) -> MemoryDocument:
-    """A document a person adds (strategy, retrospective, review), filed under `key`."""
+def _chunks(text: str, words: int) -> list[str]:
+    """Paragraphs grouped into pieces of about `words` words (the model reads 256 tokens)."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        if not paragraph:
+            continue
+        n = len(paragraph.split())
+        if current and size + n > words:
+            pieces.append("\n\n".join(current))
+            current, size = [], 0
+        current.append(paragraph)
+        size += n
+    if current:
+        pieces.append("\n\n".join(current))
+    return pieces
+
+
+def strategy_documents(key: str, title: str, text: str, *, team: str | None = None,
+                       cycle: str | None = None, day: date | None = None,
+                       kind: DocKind = DocKind.STRATEGY,
+                       chunk_words: int = 150) -> list[MemoryDocument]:
+    """A document a person adds (strategy, retrospective, review), filed under `key`.
+
+    Long texts are split at paragraph breaks into pieces the model reads
+    whole; each piece carries the title and its position.
+    """
     metadata = _clean({"team": team, "cycle": cycle, "title": title,
                        "date": day.isoformat() if day else None})
-    return MemoryDocument(key=f"{kind.value}:{key}", kind=kind, text=f"{title}\n{text}",
-                          metadata=metadata, source_ids=(key,))
+    pieces = _chunks(text, chunk_words)
+    return [MemoryDocument(key=f"{kind.value}:{key}#{n}", kind=kind, text=f"{title}\n{piece}",
+                           metadata={**metadata, "part": n}, source_ids=(key,))
+            for n, piece in enumerate(pieces, start=1)]

@@ -27,12 +27,14 @@ class IngestReport:
 
 
 def ingest_closed_cycles(memory: Memory, snapshot: OrgSnapshot,
-                         cycle_ids: set[str] | None = None) -> IngestReport:
+                         cycle_ids: set[str] | None = None, *,
+                         notes: bool = True) -> IngestReport:
     """Remember every closed cycle of the snapshot (or only those in `cycle_ids`).
 
     Objectives of a closed cycle go in with their final scores and outcomes,
     and each non-empty check-in note goes in on its own. Open cycles are
-    left out: their scores are not final yet.
+    left out: their scores are not final yet. `notes=False` skips the
+    check-in notes (objectives only, much less to embed).
     """
     if snapshot.organisation.id != memory.org_id:
         raise ValidationError(f"snapshot of {snapshot.organisation.id!r} can't go into the "
@@ -48,6 +50,8 @@ def ingest_closed_cycles(memory: Memory, snapshot: OrgSnapshot,
             continue
         documents.append(objective_document(objective, cycle, teams))
         objectives += 1
+        if not notes:
+            continue
         for doc in check_in_documents(objective, cycle, teams):
             documents.append(doc)
             notes += 1

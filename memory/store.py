@@ -168,6 +168,11 @@ class Memory:
         elif keys:
             self._collection.delete(ids=[self._id(k) for k in keys], where=self._where())
 
+    def forget_source(self, source_id: str) -> None:
+        """Delete the documents made from one source alone (e.g. every piece of a strategy
+        document before it is added again)."""
+        self._collection.delete(where=self._where({"source_ids": source_id}))
+
     # -- reading ----------------------------------------------------------------
 
     def count(self, kind: DocKind | None = None) -> int:

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     embeddings_model: str | None = None
     embeddings_api_key: SecretStr | None = None
 
+    # Nudges to stale owners: at most this many per person per rolling week.
+    nudge_max_per_week: int = 2
+    # Slack-compatible incoming webhook; a secret, never logged.
+    slack_webhook_url: SecretStr | None = None
+
     @property
     def store_url(self) -> str:
         """The database URL: `OKR_DATABASE_URL`, else a SQLite file under the data folder."""

@@ -118,7 +118,7 @@ def add(file: Path = typer.Argument(..., help="A text or Markdown file."),
         cycle: str | None = typer.Option(None, "--cycle", help="Cycle id or name."),
         org: str | None = ORG_OPTION) -> None:
     """Remember a document a person wrote (strategy, retrospective, review)."""
-    from memory import DocKind, open_memory, strategy_document
+    from memory import DocKind, open_memory, strategy_documents
 
     allowed = {"strategy": DocKind.STRATEGY, "retrospective": DocKind.RETROSPECTIVE,
                "review": DocKind.REVIEW}
@@ -132,7 +132,8 @@ def add(file: Path = typer.Argument(..., help="A text or Markdown file."),
     settings = Settings()
     with open_store(org) as (_store, org_id):
         memory = open_memory(org_id, settings)
-        doc = strategy_document(file.name, title or file.stem, text, team=team, cycle=cycle,
-                                day=date.today(), kind=allowed[kind])
-        memory.add([doc])
+        docs = strategy_documents(file.name, title or file.stem, text, team=team,
+                                  cycle=cycle, day=date.today(), kind=allowed[kind])
+        memory.forget_source(file.name)
+        memory.add(docs)
     console.print(f"remembered {kind} [bold]{title or file.stem}[/] for {org_id}")

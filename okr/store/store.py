@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -232,10 +232,10 @@ class Store:
         with self.reading() as s:
             return convert.cycle(_cycle_row(s, org_id, ref))
 
-    def current_cycle(self, org_id: str, today: datetime | None = None) -> Cycle | None:
-        """The open cycle containing today, else the latest cycle, else None."""
+    def current_cycle(self, org_id: str, today: date | None = None) -> Cycle | None:
+        """The shortest open cycle containing today, else the latest cycle, else None."""
         cycles = self.list_cycles(org_id)
-        day = (today or now()).date()
+        day = today or now().date()
         open_now = [c for c in cycles if c.start <= day <= c.end and not c.closed]
         if open_now:
             return min(open_now, key=lambda c: c.end - c.start)
@@ -422,7 +422,9 @@ class Store:
         and for each key result in the snapshot its check-ins, dependencies and
         alignment links from it are replaced by the snapshot's; entities not
         in the snapshot are left alone. Positions follow the snapshot's order.
-        Each objective and key result written gets a history entry.
+        A key result given without `current` but with check-ins gets its
+        latest check-in's value. Each objective and key result written gets a
+        history entry (`created` or `updated` with the previous fields).
         """
         from okr.store.bulk import write_snapshot
 
@@ -480,6 +482,43 @@ class Store:
             return {name: int(s.scalar(select(func.count()).select_from(t)
                                        .where(t.org_id == org_id)) or 0)
                     for name, t in tables.items()}
+
+    # -- decisions and nudges (the risk radar's records) --------------------------
+
+    def record_decision(self, org_id: str, kr_id: str, decision: Mapping[str, Any],
+                        actor: str | None, reason: str | None = None) -> HistoryEntry:
+        """Record an approved decision on a key result (e.g. a chosen recovery playbook).
+
+        Only a history row is written (action "decided"); the key result itself
+        is not changed, so a decision to adjust a target is carried out later,
+        by a person, with `update_key_result`.
+        """
+        with self.transaction() as s:
+            _kr_row(s, org_id, kr_id)
+            at = now()
+            record_history(s, org_id, "key_result", kr_id, "decided", actor, None,
+                           dict(decision), reason, at=at)
+        return HistoryEntry(org_id=org_id, entity="key_result", entity_id=kr_id,
+                            action="decided", actor=actor, at=at, before=None,
+                            after=dict(decision), reason=reason)
+
+    def record_nudge(self, org_id: str, person_id: str, message: Mapping[str, Any],
+                     actor: str | None = None, at: datetime | None = None) -> None:
+        """Record that a person was sent a nudge (history action "nudged"), for the weekly cap."""
+        with self.transaction() as s:
+            if s.get(PersonRow, (org_id, person_id)) is None:
+                raise NotFoundError(f"person {person_id!r} not found in organisation {org_id!r}")
+            record_history(s, org_id, "person", person_id, "nudged", actor, None,
+                           dict(message), None, at=at)
+
+    def nudges_since(self, org_id: str, since: datetime) -> dict[str, int]:
+        """How many nudges each person of the organisation was sent at or after `since`."""
+        with self.reading() as s:
+            rows = s.execute(select(HistoryRow.entity_id, func.count()).where(
+                HistoryRow.org_id == org_id, HistoryRow.entity == "person",
+                HistoryRow.action == "nudged", HistoryRow.at >= since)
+                .group_by(HistoryRow.entity_id))
+            return {str(pid): int(n) for pid, n in rows}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -97,3 +97,17 @@ def test_links_of_entities_outside_the_snapshot_are_not_duplicated(
     store.save_snapshot(snap)
     store.save_snapshot(dataclasses.replace(snap, objectives=()))
     assert store.alignments("acme") == [AlignmentLink("acme", "o-ship", "o-grow")]
+
+
+def test_demo_organisation_survives_a_save_and_load(store: Store) -> None:
+    from okr.demo import build_demo_org
+
+    demo = build_demo_org("demo", date(2026, 11, 20))
+    store.save_snapshot(demo)
+    loaded = _without_check_in_ids(store.load_snapshot("demo"))
+    assert loaded.teams == demo.teams
+    assert set(loaded.people) == set(demo.people)
+    assert set(loaded.cycles) == set(demo.cycles)
+    assert {o.id: o for o in loaded.objectives} == {o.id: o for o in demo.objectives}
+    assert set(loaded.alignments) == set(demo.alignments)
+    assert set(loaded.dependencies) == set(demo.dependencies)
