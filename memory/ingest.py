@@ -43,7 +43,7 @@ def ingest_closed_cycles(memory: Memory, snapshot: OrgSnapshot,
     cycles = [c for c in closed_cycles(snapshot) if cycle_ids is None or c.id in cycle_ids]
     by_id = {c.id: c for c in cycles}
     documents = []
-    objectives = notes = 0
+    objectives = note_count = 0
     for objective in snapshot.objectives:
         cycle = by_id.get(objective.cycle_id)
         if cycle is None:
@@ -54,6 +54,6 @@ def ingest_closed_cycles(memory: Memory, snapshot: OrgSnapshot,
             continue
         for doc in check_in_documents(objective, cycle, teams):
             documents.append(doc)
-            notes += 1
+            note_count += 1
     written = memory.add(documents)
-    return IngestReport(tuple(c.id for c in cycles), objectives, notes, written)
+    return IngestReport(tuple(c.id for c in cycles), objectives, note_count, written)

@@ -22,6 +22,7 @@ from okr.errors import NotFoundError
 from okr.models import (
     CheckIn,
     Cycle,
+    Direction,
     KeyResult,
     KRKind,
     Objective,
@@ -39,6 +40,7 @@ __all__ = [
     "UpstreamLink",
     "cycle_view",
     "lowest_common_team",
+    "quarter_view",
     "resolve_cycle",
 ]
 
@@ -103,11 +105,18 @@ class CycleView:
         return team.name if team is not None else team_id
 
     def team_lead(self, team_id: str | None) -> str | None:
-        """Who leads a team: the usual owner of its objectives this cycle, else its first member."""
+        """Who leads a team: the usual owner of its objectives this cycle, else its first member.
+
+        Owners who are members of the team come first (a company objective
+        may be owned by a department's lead, who does not lead the company).
+        """
         if team_id is None:
             return None
         owners = Counter(o.owner_id for o in self.objectives.values()
                          if o.team_id == team_id and o.owner_id is not None)
+        members_owning = Counter({pid: n for pid, n in owners.items()
+                                  if pid in self.people and self.people[pid].team_id == team_id})
+        owners = members_owning or owners
         if owners:
             return sorted(owners.items(), key=lambda item: (-item[1], item[0] or ""))[0][0]
         members = sorted(p.id for p in self.people.values() if p.team_id == team_id)
@@ -217,6 +226,46 @@ def cycle_view(store: Store, org_id: str, cycle: str | None = None,
                      key_results=key_results, objectives=objectives, teams=teams,
                      people=people, depends_on={k: tuple(v) for k, v in deps.items()},
                      skipped=tuple(skipped),
+                     dependents={k: tuple(v) for k, v in dependents.items()})
+
+
+def quarter_view(quarter: QuarterFile, org_id: str = "file") -> CycleView:
+    """A quarter file read as a cycle view (no store): owners are known by id only.
+
+    Used when the radar runs over a file; team leads fall back to the first
+    owner seen in a team, people's names are their ids.
+    """
+    cycle = Cycle("file", org_id, quarter.cycle.name, quarter.cycle.start, quarter.cycle.end)
+    teams = {t.id: Team(t.id, org_id, t.name, t.parent) for t in quarter.teams}
+    objective_team = {o.id: o.team for o in quarter.objectives}
+    owners = sorted({k.owner for k in quarter.key_results if k.owner is not None})
+    first_owner: dict[str, str] = {}
+    for k in quarter.key_results:
+        if k.owner is not None:
+            first_owner.setdefault(objective_team[k.objective], k.owner)
+    people = {pid: Person(pid, org_id, pid) for pid in owners}
+    objectives: dict[str, Objective] = {}
+    key_results: dict[str, KeyResult] = {}
+    for o in quarter.objectives:
+        objectives[o.id] = Objective(o.id, org_id, cycle.id, o.title, o.team,
+                                     owner_id=first_owner.get(o.team),
+                                     state=ObjectiveState.PUBLISHED)
+    for k in quarter.key_results:
+        check_ins = tuple(CheckIn(k.id, datetime.combine(c.date, datetime.min.time(), UTC),
+                                  float(c.value), c.confidence, c.note, k.owner)
+                          for c in k.check_ins)
+        key_results[k.id] = KeyResult(k.id, org_id, k.objective, k.text, KRKind(k.kind),
+                                      Direction(k.direction), float(k.baseline),
+                                      float(k.target), None, k.unit or "", k.owner,
+                                      check_ins=check_ins)
+    deps = {k.id: tuple(k.depends_on) for k in quarter.key_results if k.depends_on}
+    dependents: dict[str, list[str]] = defaultdict(list)
+    for down, ups in deps.items():
+        for up in ups:
+            dependents[up].append(down)
+    return CycleView(org_id=org_id, cycle=cycle, as_of=quarter.as_of, quarter=quarter,
+                     key_results=key_results, objectives=objectives, teams=teams,
+                     people=people, depends_on=deps,
                      dependents={k: tuple(v) for k, v in dependents.items()})
 
 

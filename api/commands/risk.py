@@ -1,53 +1,216 @@
-"""`okr risk FILE`: the risk radar over a quarter file.
+"""`okr risk`, `okr playbooks`, `okr nudge`: the risk radar and what follows from it.
 
-With `--json` it prints exactly the object of docs/spec/risk.md; without it,
-a radar table sorted by p_miss. A malformed file raises the quarter parser's
-ValidationError, which `api.cli.main` turns into a message and exit code 2.
+`okr risk FILE --json` prints exactly the object of docs/spec/risk.md; with
+a FILE and no `--json`, a radar table sorted by p_miss. Without a FILE it
+scans the store's current cycle (or `--cycle`) of the organisation
+(`--org`, default OKR_ORG) as of `--as-of` (default today). `okr playbooks
+KR` lists the recovery options for one key result, with next steps and who
+should act. `okr nudge` messages owners of stale key results (capped per
+person per week), through the log or, with `--slack`, the webhook in
+OKR_SLACK_WEBHOOK_URL; `--dry-run` shows them and sends nothing. User
+mistakes (`OKRError`) are a message and exit code 2.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from api.cli_app import app, console
-from okr.errors import ValidationError
+from api.cli_app import app, console, err_console
+from okr.errors import OKRError, ValidationError
 from okr.quarter import parse_quarter
 from okr.risk import RiskReport, assess_quarter
+from okr.settings import Settings
+from okr.store import Store
+from tools.store_reads import CycleView, cycle_view
+
+__all__ = ["nudge", "playbooks", "radar_table", "risk"]
 
 STATUS_STYLE = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
+ORG_OPTION = typer.Option(None, "--org", help="Organisation id (default: OKR_ORG).")
+CYCLE_OPTION = typer.Option(None, "--cycle", help="Cycle id or name (default: current).")
+AS_OF_OPTION = typer.Option(None, "--as-of", help="Date to read the cycle at (YYYY-MM-DD).")
 
-
-def radar_table(report: RiskReport) -> Table:
+def radar_table(report: RiskReport, view: CycleView | None = None, title: str | None = None
+                ) -> Table:
     """Key results by p_miss, highest first, with status colour, forecast and reasons."""
-    table = Table(title=f"Risk radar as of {report.as_of.isoformat()}")
+    table = Table(title=title or f"Risk radar as of {report.as_of.isoformat()}")
     table.add_column("key result")
+    if view is not None:
+        table.add_column("owner")
     table.add_column("status")
     table.add_column("p_miss", justify="right")
     table.add_column("forecast", justify="right")
     table.add_column("reasons")
     for kr in sorted(report.key_results, key=lambda k: (-k.p_miss, k.id)):
         style = STATUS_STYLE[kr.status]
-        table.add_row(kr.id, f"[{style}]{kr.status}[/]", f"{kr.p_miss:.2f}",
+        owner = [view.person_name(view.owner_of(kr.id))] if view is not None else []
+        table.add_row(kr.id, *owner, f"[{style}]{kr.status}[/]", f"{kr.p_miss:.2f}",
                       f"{kr.forecast:.2f}", ", ".join(kr.reasons) or "-")
     return table
 
 
+@contextmanager
+def _store(org: str | None) -> Iterator[tuple[Settings, Store, str]]:
+    """The configured store and organisation; OKRError becomes a message and exit 2."""
+    settings = Settings()
+    try:
+        store = Store.from_settings(settings)
+    except OKRError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    try:
+        yield settings, store, org or settings.org
+    except OKRError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    finally:
+        store.close()
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"--as-of {text!r} is not a date (YYYY-MM-DD)") from None
+
+
 @app.command()
 def risk(
-    file: Path = typer.Argument(..., help="Quarter file (JSON) of docs/spec/risk.md."),
+    file: Path | None = typer.Argument(None, help="Quarter file (JSON) of docs/spec/risk.md; "
+                                       "without it, the store's current cycle."),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON contract."),
+    org: str | None = ORG_OPTION,
+    cycle: str | None = CYCLE_OPTION,
+    as_of: str | None = AS_OF_OPTION,
 ) -> None:
     """Which key results will miss: p_miss, forecast, status and reasons per key result."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"{file}: cannot read the quarter file ({exc})") from exc
-    report = assess_quarter(parse_quarter(text, source=str(file)))
-    if as_json:
-        typer.echo(json.dumps(report.to_contract(), indent=1, ensure_ascii=False))
-    else:
-        console.print(radar_table(report))
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValidationError(f"{file}: cannot read the quarter file ({exc})") from exc
+        report = assess_quarter(parse_quarter(text, source=str(file)))
+        if as_json:
+            typer.echo(json.dumps(report.to_contract(), indent=1, ensure_ascii=False))
+        else:
+            console.print(radar_table(report))
+        return
+    with _store(org) as (_settings, store, org_id):
+        view = cycle_view(store, org_id, cycle, _date(as_of))
+        report = assess_quarter(view.quarter)
+        if as_json:
+            typer.echo(json.dumps(report.to_contract(), indent=1, ensure_ascii=False))
+            return
+        title = (f"Risk radar of {org_id}, {view.cycle.name}, as of "
+                 f"{view.as_of.isoformat()}")
+        console.print(radar_table(report, view, title))
+        counts = {s: sum(k.status == s for k in report.key_results) for s in STATUS_STYLE}
+        console.print(", ".join(f"{n} {s}" for s, n in counts.items())
+                      + (f"; {len(view.skipped)} key results not tracked (draft, in review, "
+                         "retired or no target)" if view.skipped else ""))
+
+
+@app.command()
+def playbooks(
+    kr: str = typer.Argument(..., help="Key result id."),
+    as_json: bool = typer.Option(False, "--json", help="Print the options as JSON."),
+    org: str | None = ORG_OPTION,
+    as_of: str | None = AS_OF_OPTION,
+) -> None:
+    """Recovery options for one key result: next steps and who should act."""
+    from agents.playbooks import as_json as playbooks_json
+    from agents.playbooks import propose
+
+    with _store(org) as (_settings, store, org_id):
+        key_result = store.get_key_result(org_id, kr)
+        cycle_id = store.get_objective(org_id, key_result.objective_id).cycle_id
+        view = cycle_view(store, org_id, cycle_id, _date(as_of))
+        index = {k.id: k for k in assess_quarter(view.quarter).key_results}
+        if kr not in index:
+            raise ValidationError(f"key result {kr!r} is not tracked by the radar (its objective"
+                                  " is a draft, in review or retired, or it has no target)")
+        reading = index[kr]
+        options = propose(reading, view, index)
+        if as_json:
+            typer.echo(json.dumps({**reading.to_contract(), "playbooks": playbooks_json(options)},
+                                  indent=1, ensure_ascii=False))
+            return
+        style = STATUS_STYLE[reading.status]
+        console.print(f"[bold]{kr}[/] {view.key_results[kr].text}", highlight=False)
+        console.print(f"[{style}]{reading.status}[/] p_miss {reading.p_miss:.2f}, forecast "
+                      f"{reading.forecast:.2f}: {reading.explanation}", highlight=False)
+        if not options:
+            console.print("No recovery playbook fits: nothing the radar flags needs one.")
+        for n, p in enumerate(options, start=1):
+            console.print(f"\n[bold]{n}. {p.title}[/] [dim]({p.id}; because "
+                          f"{', '.join(p.why)})[/]", highlight=False)
+            for step in p.steps:
+                console.print(f"   - {step}", highlight=False)
+            who = "; ".join(f"{a.person_name} ({a.role.replace('_', ' ')}, {a.team_name})"
+                            for a in p.actors)
+            console.print(f"   who: {who}", highlight=False)
+
+
+@app.command()
+def nudge(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the nudges; send nothing."),
+    slack: bool = typer.Option(False, "--slack", help="Send through OKR_SLACK_WEBHOOK_URL."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was planned/sent as JSON."),
+    org: str | None = ORG_OPTION,
+    cycle: str | None = CYCLE_OPTION,
+    as_of: str | None = AS_OF_OPTION,
+) -> None:
+    """Message owners of stale key results (no check-in for 14+ days), capped per week."""
+    from agents.nudges import describe, plan_nudges, send_nudges
+    from tools.notifiers import LogNotifier, Notifier, SlackWebhookNotifier
+
+    with _store(org) as (settings, store, org_id):
+        notifier: Notifier = LogNotifier()
+        if slack:
+            if settings.slack_webhook_url is None:
+                raise ValidationError("--slack needs OKR_SLACK_WEBHOOK_URL (a Slack-compatible "
+                                      "incoming webhook)")
+            notifier = SlackWebhookNotifier(settings.slack_webhook_url)
+        view = cycle_view(store, org_id, cycle, _date(as_of))
+        report = assess_quarter(view.quarter)
+        plan = plan_nudges(store, view, report, settings.nudge_max_per_week)
+        if dry_run:
+            if as_json:
+                typer.echo(json.dumps({"dry_run": True, "to_send": describe(plan.to_send),
+                                       "held_back": describe(plan.held_back)},
+                                      indent=1, ensure_ascii=False))
+                return
+            for n in plan.to_send:
+                console.print(f"[bold]to {n.person_name}[/] ({n.person_id}): "
+                              f"{n.notification.text}", highlight=False)
+            console.print(f"dry run: {len(plan.to_send)} nudge(s) would be sent, "
+                          f"{len(plan.held_back)} held back by the weekly cap of "
+                          f"{settings.nudge_max_per_week}")
+            return
+        result = send_nudges(store, org_id, plan, notifier, actor="okr nudge")
+        if as_json:
+            typer.echo(json.dumps({"dry_run": False, "channel": notifier.name,
+                                   "sent": describe(result.sent),
+                                   "held_back": describe(result.held_back),
+                                   "failed": [{"kr_id": n.kr_id, "person_id": n.person_id,
+                                               "error": e} for n, e in result.failed]},
+                                  indent=1, ensure_ascii=False))
+        else:
+            for n in result.sent:
+                console.print(f"[bold]sent to {n.person_name}[/] via {notifier.name}: "
+                              f"{n.notification.text}", highlight=False)
+            console.print(f"{len(result.sent)} sent via {notifier.name}, "
+                          f"{len(result.held_back)} held back by the weekly cap, "
+                          f"{len(result.failed)} failed")
+        if result.failed:
+            raise OKRError(f"{len(result.failed)} nudge(s) could not be delivered: "
+                           f"{result.failed[0][1]}")

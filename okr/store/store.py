@@ -511,14 +511,16 @@ class Store:
             record_history(s, org_id, "person", person_id, "nudged", actor, None,
                            dict(message), None, at=at)
 
-    def nudges_since(self, org_id: str, since: datetime) -> dict[str, int]:
-        """How many nudges each person of the organisation was sent at or after `since`."""
+    def nudges_since(self, org_id: str, since: datetime) -> list[HistoryEntry]:
+        """The nudges sent to the organisation's people at or after `since`, oldest first."""
         with self.reading() as s:
-            rows = s.execute(select(HistoryRow.entity_id, func.count()).where(
+            rows = s.scalars(select(HistoryRow).where(
                 HistoryRow.org_id == org_id, HistoryRow.entity == "person",
                 HistoryRow.action == "nudged", HistoryRow.at >= since)
-                .group_by(HistoryRow.entity_id))
-            return {str(pid): int(n) for pid, n in rows}
+                .order_by(HistoryRow.id))
+            return [HistoryEntry(org_id=r.org_id, entity=r.entity, entity_id=r.entity_id,
+                                 action=r.action, actor=r.actor, at=r.at, before=r.before,
+                                 after=r.after, reason=r.reason) for r in rows]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

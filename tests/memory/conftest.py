@@ -59,3 +59,9 @@ def make_memory(client: ClientAPI, embedder: MiniLMEmbeddingFunction
     def make(org_id: str) -> Memory:
         return Memory.for_org(org_id, client=client, embedder=embedder)
     return make
+
+
+@pytest.fixture(scope="session")
+def snapshot_of() -> Callable[[str], OrgSnapshot]:
+    """`small_snapshot`, for tests (conftest modules can't be imported by name)."""
+    return small_snapshot
