@@ -17,8 +17,11 @@ install: $(STAMP)
 ## Seed the demo organisation into the embedded store and walk through it.
 run: $(STAMP)
 	$(BIN)/okr demo --reset
+	$(BIN)/okr memory rebuild
 	$(BIN)/okr tree
 	$(BIN)/okr health
+	$(BIN)/okr risk
+	$(BIN)/okr memory search "reduce churn" --team "Customer Success"
 
 ## Install everything and run the whole suite (lint, types, tests).
 test: $(STAMP)
@@ -29,12 +32,14 @@ test: $(STAMP)
 evals: $(STAMP)
 	$(BIN)/python -m evals.critic
 	$(BIN)/python -m evals.risk
+	$(BIN)/python -m evals.memory
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scoring_bench.py
 	$(BIN)/python benchmarks/store_bench.py
 	$(BIN)/python benchmarks/critic_bench.py
 	$(BIN)/python benchmarks/risk_bench.py
+	$(BIN)/python benchmarks/memory_bench.py --n 5000
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

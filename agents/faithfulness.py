@@ -47,6 +47,11 @@ def check_tokens(text: str, allowed: Iterable[str]) -> Verdict:
     return Verdict(tuple(found), bad)
 
 
-def check(text: str, facts: ReviewFacts) -> Verdict:
-    """Every number in `text` that is not a display form of one of `facts` (nor identity)."""
-    return check_tokens(text, facts.allowed_tokens())
+def check(text: str, facts: ReviewFacts, fact_ids: Iterable[str] | None = None) -> Verdict:
+    """Every number in `text` that is not a display form of one of `facts` (nor identity).
+
+    With `fact_ids` only those facts count: a section is checked against the
+    facts it was written from, so a number that happens to equal some
+    unrelated fact elsewhere in the review does not slip through.
+    """
+    return check_tokens(text, facts.allowed_tokens(fact_ids))

@@ -57,14 +57,21 @@ def _status_word(status: Status | str) -> str:
     return str(status.value if isinstance(status, Status) else status).replace("_", " ")
 
 
+def _n(f: ReviewFacts, fact_id: str, word: str) -> str:
+    """A count with its noun: "1 objective", "3 objectives"."""
+    n = f.fact(fact_id).value
+    return f"{f.shown(fact_id)} {word}{'' if n == 1 else 's'}"
+
+
 def _kr_index(f: ReviewFacts) -> dict[str, tuple[ObjectiveView, str]]:
     return {kr.id: (o, kr.text) for o in f.objectives for kr in o.key_results}
 
 
 def _headline(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
     cid = f.cycle.id
-    ids = ("count:objectives", "count:key_results", "score:mean_kr", "count:kr_on_track",
-           "count:kr_at_risk", "count:kr_off_track", f"cycle:{cid}:elapsed",
+    ids: tuple[str, ...] = (
+        "count:objectives", "count:key_results", "score:mean_kr", "count:kr_on_track",
+        "count:kr_at_risk", "count:kr_off_track", f"cycle:{cid}:elapsed",
            "score:mean_objective")
     state = "closed" if f.as_of >= f.cycle.end else f"{f.shown(f'cycle:{cid}:elapsed')} through"
     text = (f"{f.scope}, {f.cycle.name} ({state}) as of {f.as_of.isoformat()}: "
@@ -75,10 +82,8 @@ def _headline(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
             f"{f.shown('count:kr_off_track')} off track.")
     if "score:change_cycle" in f.facts:
         prev = f.fact("score:mean_objective_previous_cycle")
-        change = f.fact("score:change_cycle")
-        direction = "up" if float(change.value or 0) >= 0 else "down"
-        text += (f" The mean objective score is {direction} {f.shown('score:change_cycle')} on "
-                 f"the previous cycle, which ended at {prev.shown}.")
+        text += (f" The {prev.label} was {prev.shown}; the change is "
+                 f"{f.shown('score:change_cycle')}.")
         ids += ("score:change_cycle", "score:mean_objective_previous_cycle")
     return text, ids
 
@@ -141,7 +146,7 @@ def _health(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
             f"{f.shown('health:alignment_coverage')}.")
     gaps = int(f.fact("health:gaps").value or 0)
     if gaps:
-        text += (f" {f.shown('health:gaps')} company objectives have no supporting team "
+        text += (f" {_n(f, 'health:gaps', 'company objective')} without a supporting team "
                  "objective.")
     ids = ("health:adoption", "health:adoption:numerator", "health:adoption:denominator",
            "health:check_in_rate", "health:alignment_coverage", "health:gaps",
@@ -177,7 +182,7 @@ def _teams(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
     lines, ids = [], []
     for t in f.teams:
         line = (f"- **{t.name}**: mean objective score {f.shown(t.score)} over "
-                f"{f.shown(f'team:{t.id}:objectives')} objectives; "
+                f"{_n(f, f'team:{t.id}:objectives', 'objective')}; "
                 f"{f.shown(f'team:{t.id}:on_track')} key results on track, "
                 f"{f.shown(f'team:{t.id}:at_risk')} at risk, "
                 f"{f.shown(f'team:{t.id}:off_track')} off track")
@@ -185,7 +190,7 @@ def _teams(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
                 f"team:{t.id}:at_risk", f"team:{t.id}:off_track"]
         if t.change_cycle:
             change = f.fact(t.change_cycle)
-            line += f" ({change.display[0]} on the previous cycle)"
+            line += f" ({change.display[0]} against the previous cycle at the same point)"
             ids.append(t.change_cycle)
         lines.append(line + ".")
     return "\n".join(lines), tuple(ids)
@@ -226,7 +231,9 @@ def _next_cycle(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
 
 
 def _retro_objective(f: ReviewFacts, o: ObjectiveView) -> SectionPlan:
-    worked, didnt, notes = [], [], []
+    worked: list[str] = []
+    didnt: list[str] = []
+    notes: list[tuple[str, str]] = []
     ids: list[str] = [o.score, f"objective:{o.id}:title"]
     for kr in o.key_results:
         ids += [kr.score, f"kr:{kr.id}:text"]

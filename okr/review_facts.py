@@ -274,10 +274,13 @@ class ReviewFacts:
         self.facts[fact.id] = fact
         return fact.id
 
-    def allowed_tokens(self) -> frozenset[str]:
-        """Every number token a narrative may contain: the facts' display forms and identity."""
+    def allowed_tokens(self, fact_ids: Iterable[str] | None = None) -> frozenset[str]:
+        """Every number token a narrative may contain: the display forms of the facts
+        (of `fact_ids` only, when given) and the cycle's identity numbers."""
         tokens: set[str] = set(self.identity)
-        for f in self.facts.values():
+        chosen = (self.facts.values() if fact_ids is None
+                  else (self.facts[i] for i in fact_ids if i in self.facts))
+        for f in chosen:
             for d in f.display:
                 tokens.update(number_tokens(d))
         return frozenset(tokens)
@@ -590,17 +593,23 @@ def build_facts(snapshot: OrgSnapshot, cycle: str | None = None, *, as_of: date 
     previous = [c for c in snapshot.cycles if c.end < chosen.start and c.kind == chosen.kind]
     prev_cycle = max(previous, key=lambda c: c.end) if previous else None
     prev_objs: list[Objective] = []
+    prev_at: date | None = None
     if prev_cycle is not None:
+        prev_len = (prev_cycle.end - prev_cycle.start).days
+        prev_at = (prev_cycle.end if day >= chosen.end else
+                   prev_cycle.start + timedelta(days=round(prev_len * elapsed)))
+        when = ("at the end of" if prev_at >= prev_cycle.end else
+                "at the same point of")
         prev_objs = [o for o in active_objectives(snapshot, prev_cycle.id)
                      if in_scope is None or o.team_id in in_scope]
         if prev_objs:
-            pm = sum(objective_score(o.key_results, prev_cycle.end) for o in prev_objs) / len(
+            pm = sum(objective_score(o.key_results, prev_at) for o in prev_objs) / len(
                 prev_objs)
             add(Fact("score:mean_objective_previous_cycle", "score",
-                     f"mean objective score at the end of {prev_cycle.name}", round(pm, 4),
+                     f"mean objective score {when} {prev_cycle.name}", round(pm, 4),
                      _score_forms(pm), (prev_cycle.id,)))
             add(Fact("score:change_cycle", "change",
-                     f"change in mean objective score since {prev_cycle.name}",
+                     f"change in mean objective score against {prev_cycle.name} {when} it",
                      round(obj_mean - pm, 4), _change_forms(obj_mean - pm),
                      (prev_cycle.id, cid)))
 
@@ -614,10 +623,10 @@ def build_facts(snapshot: OrgSnapshot, cycle: str | None = None, *, as_of: date 
                         f"mean objective score of {team_names.get(tid, tid)}", round(tmean, 4),
                         _score_forms(tmean), tuple(v.id for v in ovs)))
         tchange = None
-        if prev_cycle is not None:
+        if prev_cycle is not None and prev_at is not None:
             tp = [o for o in prev_objs if (o.team_id or "") == tid]
             if tp:
-                pmean = sum(objective_score(o.key_results, prev_cycle.end) for o in tp) / len(tp)
+                pmean = sum(objective_score(o.key_results, prev_at) for o in tp) / len(tp)
                 tchange = add(Fact(f"team:{tid}:change_cycle", "change",
                                    f"change since {prev_cycle.name}", round(tmean - pmean, 4),
                                    _change_forms(tmean - pmean),

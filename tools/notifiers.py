@@ -150,9 +150,11 @@ class SlackWebhookNotifier:
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._url = url
-        if url.get_secret_value():
-            _REDACT.secrets.add(url.get_secret_value())
+        secret = url.get_secret_value().strip()
+        if not secret.startswith(("http://", "https://")):
+            raise NotifierError("the Slack webhook URL must start with http:// or https://")
+        _REDACT.secrets.add(secret)
+        self._url = SecretStr(secret)
         self._timeout_s = timeout_s
         self._max_attempts = max(1, max_attempts)
         self._backoff = wait_exponential(multiplier=backoff_initial_s, max=backoff_max_s)

@@ -30,7 +30,7 @@ from okr.settings import Settings
 from okr.store import Store
 from tools.store_reads import CycleView, cycle_view
 
-__all__ = ["nudge", "playbooks", "radar_table", "risk"]
+__all__ = ["nudge", "playbooks", "radar", "radar_approve", "radar_table", "risk"]
 
 STATUS_STYLE = {"on_track": "green", "at_risk": "yellow", "off_track": "red"}
 ORG_OPTION = typer.Option(None, "--org", help="Organisation id (default: OKR_ORG).")
@@ -176,7 +176,8 @@ def nudge(
     with _store(org) as (settings, store, org_id):
         notifier: Notifier = LogNotifier()
         if slack:
-            if settings.slack_webhook_url is None:
+            if settings.slack_webhook_url is None \
+                    or not settings.slack_webhook_url.get_secret_value().strip():
                 raise ValidationError("--slack needs OKR_SLACK_WEBHOOK_URL (a Slack-compatible "
                                       "incoming webhook)")
             notifier = SlackWebhookNotifier(settings.slack_webhook_url)
@@ -214,3 +215,96 @@ def nudge(
         if result.failed:
             raise OKRError(f"{len(result.failed)} nudge(s) could not be delivered: "
                            f"{result.failed[0][1]}")
+
+
+def _print_question(question: dict[str, object], thread: str) -> None:
+    items = question.get("key_results")
+    for k in items if isinstance(items, list) else []:
+        style = STATUS_STYLE.get(str(k["status"]), "white")
+        console.print(f"\n[bold]{k['id']}[/] [{style}]{k['status']}[/] p_miss "
+                      f"{float(k['p_miss']):.2f} [dim]({k['engine']})[/]", highlight=False)
+        console.print(f"  {k['summary']}", highlight=False)
+        for option in k["options"]:
+            who = ", ".join(a["person_name"] for a in option["actors"])
+            console.print(f"  - {option['id']}: {option['title']} (who: {who})", highlight=False)
+    console.print(f"\nthread {thread}: approve with `okr radar-approve {thread} --choose "
+                  "KR=PLAYBOOK --actor PERSON`, or reject with `--reject`; nothing is "
+                  "recorded until then.", highlight=False)
+
+
+@app.command()
+def radar(
+    org: str | None = ORG_OPTION,
+    cycle: str | None = CYCLE_OPTION,
+    as_of: str | None = AS_OF_OPTION,
+    limit: int = typer.Option(10, "--limit", min=1, help="Key results to trace, riskiest first."),
+    kr: list[str] = typer.Option([], "--kr", help="Only these key results (repeatable)."),
+    thread: str | None = typer.Option(None, "--thread", help="Thread id (default: new)."),
+) -> None:
+    """Run the risk radar agent: causes and playbooks for key results at risk, then wait."""
+    import uuid
+
+    from agents.checkpoints import open_checkpointer
+    from agents.registry import compile_graph
+    from agents.runtime import AgentContext, run_config
+
+    with _store(org) as (settings, store, org_id):
+        day = _date(as_of)
+        thread_id = thread or f"risk-{uuid.uuid4().hex[:10]}"
+        ctx = AgentContext.create(settings, org_id=org_id, store=store, agent="risk_radar")
+        with open_checkpointer(settings) as saver:
+            graph = compile_graph("risk_radar", saver)
+            start = {"cycle": cycle, "as_of": day.isoformat() if day else None,
+                     "limit": limit, "kr_ids": kr or None}
+            graph.invoke(start, run_config(thread_id), context=ctx)
+            state = graph.get_state(run_config(thread_id))
+        if not state.next:
+            console.print("No key result is at risk: nothing to decide.")
+            return
+        _print_question(state.tasks[0].interrupts[0].value, thread_id)
+
+
+@app.command("radar-approve")
+def radar_approve(
+    thread: str = typer.Argument(..., help="The thread `okr radar` printed."),
+    choose: list[str] = typer.Option([], "--choose", help="KR=PLAYBOOK (repeatable)."),
+    actor: str | None = typer.Option(None, "--actor", help="Who decides (a person id)."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (recorded with it)."),
+    reject: bool = typer.Option(False, "--reject", help="Record nothing and close the run."),
+    org: str | None = ORG_OPTION,
+) -> None:
+    """Answer a paused radar run: record the chosen playbooks as decisions, or reject."""
+    from langgraph.types import Command
+
+    from agents.checkpoints import open_checkpointer
+    from agents.registry import compile_graph
+    from agents.runtime import AgentContext, run_config
+
+    choices: dict[str, str] = {}
+    for item in choose:
+        kr_id, sep, playbook = item.partition("=")
+        if not sep or not kr_id.strip() or not playbook.strip():
+            raise ValidationError(f"--choose {item!r} is not KR=PLAYBOOK")
+        choices[kr_id.strip()] = playbook.strip()
+    if not reject and (not choices or not actor):
+        raise ValidationError("approve with at least one --choose KR=PLAYBOOK and --actor, "
+                              "or pass --reject")
+    with _store(org) as (settings, store, org_id):
+        ctx = AgentContext.create(settings, org_id=org_id, store=store, agent="risk_radar",
+                                  llm=None)
+        with open_checkpointer(settings) as saver:
+            graph = compile_graph("risk_radar", saver)
+            state = graph.get_state(run_config(thread))
+            if state.next != ("approve",):
+                raise ValidationError(f"thread {thread!r} is not waiting for an approval")
+            final = graph.invoke(Command(resume={"approved": not reject, "choices": choices,
+                                                 "actor": actor, "reason": reason}),
+                                 run_config(thread), context=ctx)
+        if final.get("status") == "rejected":
+            console.print("Rejected: nothing recorded.")
+            return
+        for d in final.get("decisions", []):
+            console.print(f"recorded on {d['kr_id']}: {d['title']} ({d['playbook']})",
+                          highlight=False)
+        for problem in final.get("ignored", []):
+            err_console.print(f"[yellow]ignored:[/] {problem}", highlight=False)

@@ -15,7 +15,7 @@ NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 
 
 def _quarter() -> QuarterFile:
-    """up-1 last checked in on 2026-10-20 (31 days quiet); down-1 checks in weekly and waits on it."""
+    """up-1 last checked in on 2026-10-20 (31 days quiet); down-1 checks in weekly, needs up-1."""
     return QuarterFile.model_validate({
         "cycle": {"name": "2026-Q4", "start": "2026-10-01", "end": "2026-12-31"},
         "as_of": AS_OF.isoformat(),
@@ -56,8 +56,8 @@ def test_nudge_says_what_is_due_and_by_when():
 
 def test_nudge_compares_progress_with_where_it_should_be_by_now():
     context = _only()["context"]
-    assert context["expected_now"] == "279.8 ms"  # 400 - 0.604 x 200, 55 of 91 days gone
-    assert "it is 10% of the way with 60% of the cycle gone" in _only()["text"]
+    assert context["expected_now"] == "290.1 ms"  # 400 - 200 x 50/91 days gone
+    assert "it is 10% of the way with 55% of the cycle gone" in _only()["text"]
 
 
 def test_nudge_names_who_depends_on_the_owner():
