@@ -27,8 +27,8 @@ from tools.okr_reads import ParentOKR
 __all__ = [
     "CycleRef",
     "DraftRequest",
-    "RequestExtraction",
     "Inputs",
+    "RequestExtraction",
     "match_parent",
     "mentions_cycle",
     "next_quarter",
@@ -231,7 +231,7 @@ def resolve_team(text: str, teams: Sequence[Team],
     found: list[tuple[int, int, int, Team]] = []
     for a in aliases:
         for i in _find(words, a.words):
-            after_for = i > 0 and words[i - 1] in ("for", "of") or (
+            after_for = (i > 0 and words[i - 1] in ("for", "of")) or (
                 i > 1 and words[i - 2] in ("for", "of") and words[i - 1] == "the")
             found.append((int(after_for), len(a.words), -i, a.team))
     if found:

@@ -75,11 +75,12 @@ def _headline(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
            "score:mean_objective")
     state = "closed" if f.as_of >= f.cycle.end else f"{f.shown(f'cycle:{cid}:elapsed')} through"
     text = (f"{f.scope}, {f.cycle.name} ({state}) as of {f.as_of.isoformat()}: "
-            f"{f.shown('count:objectives')} objectives and {f.shown('count:key_results')} key "
-            f"results, mean objective score {f.shown('score:mean_objective')} and mean key result "
-            f"score {f.shown('score:mean_kr')}. {f.shown('count:kr_on_track')} key results are "
-            f"on track, {f.shown('count:kr_at_risk')} at risk and "
-            f"{f.shown('count:kr_off_track')} off track.")
+            f"{_n(f, 'count:objectives', 'objective')} and "
+            f"{_n(f, 'count:key_results', 'key result')}, mean objective score "
+            f"{f.shown('score:mean_objective')} and mean key result score "
+            f"{f.shown('score:mean_kr')}. Key results on track: "
+            f"{f.shown('count:kr_on_track')}, at risk: {f.shown('count:kr_at_risk')}, "
+            f"off track: {f.shown('count:kr_off_track')}.")
     if "score:change_cycle" in f.facts:
         prev = f.fact("score:mean_objective_previous_cycle")
         text += (f" The {prev.label} was {prev.shown}; the change is "
@@ -90,14 +91,15 @@ def _headline(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
 
 def _risk_line(f: ReviewFacts, r: RiskView, index: dict[str, tuple[ObjectiveView, str]]) -> str:
     text = index[r.kr_id][1] if r.kr_id in index else r.kr_id
-    reasons = ", ".join(_REASON_WORDS.get(x, x) for x in r.reasons) or "pace of progress"
+    reasons = (", ".join(_REASON_WORDS.get(x, x) for x in r.reasons)
+               or "no single warning sign; the forecast itself is borderline")
     return (f"- **{r.kr_id}** — {text}: {_status_word(r.status)}, {f.shown(r.p_miss)} chance of "
             f"missing, forecast {f.shown(r.forecast)} ({reasons}).")
 
 
 def _risk_ids(risks: tuple[RiskView, ...]) -> tuple[str, ...]:
     return tuple(x for r in risks for x in (r.p_miss, r.forecast, r.explanation,
-                                            f"kr:{r.kr_id}:score"))
+                                            f"kr:{r.kr_id}:score", f"kr:{r.kr_id}:text"))
 
 
 def _risks(f: ReviewFacts, risks: tuple[RiskView, ...], empty: str) -> str:
@@ -115,7 +117,7 @@ def _movers(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
         kr_id = fid.split(":")[1]
         change = f.fact(fid)
         verb = "up" if float(change.value or 0) > 0 else "down"
-        lines.append(f"- {kr_id} — {index[kr_id][1]}: {verb} {change.shown} to "
+        lines.append(f"- {kr_id} — {index[kr_id][1]}: {verb} {change.display[1]} to "
                      f"{f.shown(f'kr:{kr_id}:score')}.")
         ids += [fid, f"kr:{kr_id}:score", f"kr:{kr_id}:text"]
     if not lines:
@@ -164,15 +166,20 @@ def _deps(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
     return "\n".join(lines), f.dependency_problems
 
 
-def _asks(f: ReviewFacts, risks: tuple[RiskView, ...]) -> str:
+def _ask_for(reasons: tuple[str, ...]) -> str:
+    """The ask of the most actionable reason (blockers first, then dependencies, ...)."""
+    return next(ask for reason, ask in _ASKS.items() if reason in reasons)
+
+
+def _asks(f: ReviewFacts, risks: tuple[RiskView, ...], limit: int = 8) -> str:
     index = _kr_index(f)
     lines = []
     for r in risks:
-        if not r.reasons:
+        if not r.reasons or len(lines) >= limit:
             continue
         owner = next((k.owner for o in f.objectives for k in o.key_results if k.id == r.kr_id),
                      "the owner")
-        ask = _ASKS[r.reasons[0]]
+        ask = _ask_for(r.reasons)
         text = index[r.kr_id][1] if r.kr_id in index else r.kr_id
         lines.append(f"- {r.kr_id} ({text}, owner {owner}): {ask}.")
     return "\n".join(lines) if lines else "No asks: nothing in scope needs a decision now."
@@ -203,12 +210,12 @@ def _next_cycle(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
     if hits:
         lines.append("- Keep what worked: " + "; ".join(
             f"{k} ({index[k][1]}, {f.shown(f'kr:{k}:score')})" for k in hits) + ".")
-        ids += [f"kr:{k}:score" for k in hits]
+        ids += [x for k in hits for x in (f"kr:{k}:score", f"kr:{k}:text")]
     miss = [fid.split(":")[1] for fid in f.misses][:4]
     if miss:
         lines.append("- Rethink or re-scope what missed: " + "; ".join(
             f"{k} ({index[k][1]}, {f.shown(f'kr:{k}:score')})" for k in miss) + ".")
-        ids += [f"kr:{k}:score" for k in miss]
+        ids += [x for k in miss for x in (f"kr:{k}:score", f"kr:{k}:text")]
     repeat_misses = []
     for o in f.objectives:
         low = [p for p in o.past if float(f.fact(p).value or 0) < 0.4]
@@ -218,7 +225,7 @@ def _next_cycle(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
         lines.append(f"- “{o.title}” ({o.team_name}) scored {f.shown(o.score)} now and "
                      f"{', '.join(f.shown(p) for p in low)} in earlier cycles: set it up "
                      "differently rather than carrying it over unchanged.")
-        ids += [o.score, *low]
+        ids += [o.score, f"objective:{o.id}:title", *low]
     if int(f.fact("health:gaps").value or 0):
         lines.append(f"- Give the {f.shown('health:gaps')} unsupported company objectives an "
                      "owning team, or drop them.")
@@ -251,7 +258,7 @@ def _retro_objective(f: ReviewFacts, o: ObjectiveView) -> SectionPlan:
         r = risks.get(kr.id)
         if kr.status is not Status.ON_TRACK and r is not None and r.reasons:
             differently.append(f"- {kr.id}: it was {', '.join(_REASON_WORDS[x] for x in r.reasons)}"
-                               f"; next time {_ASKS[r.reasons[0]]} early.")
+                               f". Next time, early: {_ask_for(r.reasons)}.")
     if o.past:
         ids += list(o.past)
         scores = ", ".join(f.shown(p) for p in o.past)

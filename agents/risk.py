@@ -194,7 +194,12 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 def _numbers(text: str) -> set[str]:
-    return {m.replace(",", ".").rstrip("0").rstrip(".") or "0" for m in _NUMBER.findall(text)}
+    """The numbers a text states, normalised (`0.90` and `0,9` are both `0.9`)."""
+    out = set()
+    for m in _NUMBER.findall(text):
+        n = m.replace(",", ".")
+        out.add(n.rstrip("0").rstrip(".") if "." in n else n)
+    return out
 
 
 def _grounded(summary: str, source: str) -> list[str]:
@@ -266,7 +271,7 @@ def approve(state: RiskState) -> RiskState:
             {"id": f["id"], "status": f["status"], "p_miss": f["p_miss"],
              "summary": f.get("summary", ""), "engine": f.get("engine", "offline"),
              "options": [{"id": p["id"], "title": p["title"], "steps": p["steps"],
-                          "actors": p["actors"]}
+                          "actors": p["actors"], "proposal": p["proposal"]}
                          for p in state.get("proposals", {}).get(f["id"], [])]}
             for f in state["findings"]],
     }

@@ -566,7 +566,8 @@ def build_facts(snapshot: OrgSnapshot, cycle: str | None = None, *, as_of: date 
     n_krs = len(kr_scores)
     add(Fact("count:objectives", "count", "objectives reviewed", len(objectives),
              _count_forms(len(objectives)), tuple(o.id for o in objectives)))
-    add(Fact("count:key_results", "count", "key results reviewed", n_krs, _count_forms(n_krs)))
+    add(Fact("count:key_results", "count", "key results reviewed", n_krs, _count_forms(n_krs),
+             tuple(kr.id for o in objectives for kr in o.key_results)))
     bands = {s: 0 for s in Status}
     for s in kr_scores:
         bands[status_for(s)] += 1
@@ -577,8 +578,9 @@ def build_facts(snapshot: OrgSnapshot, cycle: str | None = None, *, as_of: date 
         add(Fact(f"share:kr_{band.value}", "share", f"share of key results {band.value}",
                  round(share, 4), _share_forms(share)))
     mean = sum(kr_scores) / n_krs if n_krs else 0.0
+    all_krs = tuple(kr.id for o in objectives for kr in o.key_results)
     add(Fact("score:mean_kr", "score", "mean key result score", round(mean, 4),
-             _score_forms(mean)))
+             _score_forms(mean), all_krs))
     obj_mean = (sum(float(facts[v.score].value or 0) for v in obj_views) / len(obj_views)
                 if obj_views else 0.0)
     add(Fact("score:mean_objective", "score", "mean objective score", round(obj_mean, 4),
@@ -725,10 +727,11 @@ def _health_facts(h: ProgrammeHealth, add: Callable[[Fact], str], cid: str) -> t
         add(Fact(f"health:{name}:denominator", "count", f"{name} denominator", r.denominator,
                  _count_forms(r.denominator), (cid,)))
     ids.append(add(Fact("health:gaps", "health", "company objectives no team supports",
-                        len(h.gaps), _count_forms(len(h.gaps)), tuple(g.id for g in h.gaps))))
+                        len(h.gaps), _count_forms(len(h.gaps)),
+                        (cid, *(g.id for g in h.gaps)))))
     ids.append(add(Fact("health:stale", "health", "stale key results in the organisation",
                         len(h.stale), _count_forms(len(h.stale)),
-                        tuple(s.kr_id for s in h.stale))))
+                        (cid, *(s.kr_id for s in h.stale)))))
     ids.append(add(Fact("health:expected_progress", "health", "progress a linear plan expects",
                         round(h.expected_progress, 4), _share_forms(h.expected_progress),
                         (cid,))))

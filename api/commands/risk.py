@@ -280,16 +280,16 @@ def radar_approve(
     from agents.registry import compile_graph
     from agents.runtime import AgentContext, run_config
 
-    choices: dict[str, str] = {}
-    for item in choose:
-        kr_id, sep, playbook = item.partition("=")
-        if not sep or not kr_id.strip() or not playbook.strip():
-            raise ValidationError(f"--choose {item!r} is not KR=PLAYBOOK")
-        choices[kr_id.strip()] = playbook.strip()
-    if not reject and (not choices or not actor):
-        raise ValidationError("approve with at least one --choose KR=PLAYBOOK and --actor, "
-                              "or pass --reject")
     with _store(org) as (settings, store, org_id):
+        choices: dict[str, str] = {}
+        for item in choose:
+            kr_id, sep, playbook = item.partition("=")
+            if not sep or not kr_id.strip() or not playbook.strip():
+                raise ValidationError(f"--choose {item!r} is not KR=PLAYBOOK")
+            choices[kr_id.strip()] = playbook.strip()
+        if not reject and (not choices or not actor):
+            raise ValidationError("approve with at least one --choose KR=PLAYBOOK and --actor,"
+                                  " or pass --reject")
         ctx = AgentContext.create(settings, org_id=org_id, store=store, agent="risk_radar",
                                   llm=None)
         with open_checkpointer(settings) as saver:

@@ -83,3 +83,24 @@ def test_nudge_with_slack_posts_to_the_webhook_and_a_second_run_is_capped(okr, w
     again = okr("nudge", "--slack", "--as-of", AS_OF, "--json",
                 OKR_SLACK_WEBHOOK_URL=webhook.url, OKR_NUDGE_MAX_PER_WEEK="1")
     assert json.loads(again.stdout)["sent"] == [] and len(webhook.bodies) == len(sent)
+
+
+def test_radar_pauses_and_radar_approve_records_the_choice(okr, store):
+    started = okr("radar", "--as-of", AS_OF, "--kr", "kr-2026q4-13-2", "--thread", "th-1")
+    assert started.exit_code == 0, started.output
+    assert "escalate_dependency" in started.stdout and "th-1" in started.stdout
+    done = okr("radar-approve", "th-1", "--choose", "kr-2026q4-13-2=escalate_dependency",
+               "--actor", "p-01", "--reason", "weekly review")
+    assert done.exit_code == 0, done.output
+    [entry] = [h for h in store.history("demo", "kr-2026q4-13-2") if h.action == "decided"]
+    assert entry.actor == "p-01"
+
+
+def test_radar_approve_needs_a_choice_and_an_actor(okr):
+    result = okr("radar-approve", "th-x")
+    assert result.exit_code == 2 and "--choose" in result.output
+
+
+def test_radar_approve_on_a_thread_that_is_not_waiting_is_exit_code_2(okr):
+    result = okr("radar-approve", "th-none", "--reject")
+    assert result.exit_code == 2 and "not waiting" in result.output

@@ -187,3 +187,10 @@ def test_a_model_summary_citing_numbers_not_in_the_data_is_replaced_offline(
 
 def test_registry_describes_the_risk_radar(settings: Settings):
     assert "playbook" in registry.get("risk_radar").description
+
+
+def test_grounding_compares_numbers_as_written_not_as_prefixes():
+    from agents.risk import _grounded
+
+    assert _grounded("p_miss 0.90 after 10 days", "p_miss 0.9, quiet for 10 days") == []
+    assert _grounded("100 customers lost", "1 customer lost") == ["100"]
