@@ -195,11 +195,14 @@ def _aliases(teams: Sequence[Team], org_name: str | None) -> list[_Alias]:
     for t in teams:
         if t.function:
             functions.setdefault(t.function, []).append(t)
+    full_names = {t.name.lower() for t in teams}
     out: list[_Alias] = []
     for t in teams:
         names = {t.name}
         if "&" in t.name or " and " in t.name.lower():
-            names.add(re.split(r"\s*(?:&|\band\b)\s*", t.name, flags=re.IGNORECASE)[0])
+            first = re.split(r"\s*(?:&|\band\b)\s*", t.name, flags=re.IGNORECASE)[0]
+            if first.lower() not in full_names:
+                names.add(first)
         if t.function and len(functions[t.function]) == 1:
             names.add(t.function.replace("_", " "))
         if t.parent_id is None:

@@ -271,7 +271,8 @@ def _groups(facts: Facts) -> list[tuple[str, list[MetricFact]]]:
     for m in facts.metrics:
         if m.current is None:
             continue
-        groups.setdefault(m.objective_id, (m.objective_title, []))[1].append(m)
+        key = m.objective_title or m.objective_id
+        groups.setdefault(key, (m.objective_title, []))[1].append(m)
     return list(groups.values())
 
 

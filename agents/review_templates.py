@@ -51,6 +51,8 @@ class SectionPlan:
     fact_ids: tuple[str, ...]
     notes: tuple[tuple[str, str], ...]
     offline: str
+    must_mention: tuple[str, ...] = ()
+    """Strings a model's text must contain (ids of flagged key results, a score)."""
 
 
 def _status_word(status: Status | str) -> str:
@@ -173,7 +175,7 @@ def _ask_for(reasons: tuple[str, ...]) -> str:
 
 def _asks(f: ReviewFacts, risks: tuple[RiskView, ...], limit: int = 8) -> str:
     index = _kr_index(f)
-    lines = []
+    lines: list[str] = []
     for r in risks:
         if not r.reasons or len(lines) >= limit:
             continue
@@ -186,7 +188,8 @@ def _asks(f: ReviewFacts, risks: tuple[RiskView, ...], limit: int = 8) -> str:
 
 
 def _teams(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
-    lines, ids = [], []
+    lines: list[str] = []
+    ids: list[str] = []
     for t in f.teams:
         line = (f"- **{t.name}**: mean objective score {f.shown(t.score)} over "
                 f"{_n(f, f'team:{t.id}:objectives', 'objective')}; "
@@ -273,7 +276,7 @@ def _retro_objective(f: ReviewFacts, o: ObjectiveView) -> SectionPlan:
     return SectionPlan(f"objective:{o.id}", o.title,
                        "Retrospective of this objective: its score, what worked, what didn't and "
                        "what to do differently, drawing on the check-in notes and past outcomes.",
-                       tuple(dict.fromkeys(ids)), tuple(notes), text)
+                       tuple(dict.fromkeys(ids)), tuple(notes), text, (f.shown(o.score),))
 
 
 def plan(kind: str, f: ReviewFacts) -> list[SectionPlan]:
@@ -288,8 +291,9 @@ def plan(kind: str, f: ReviewFacts) -> list[SectionPlan]:
     sections: list[SectionPlan] = []
 
     def add(sid: str, title: str, brief: str, ids: tuple[str, ...], text: str,
-            notes: tuple[tuple[str, str], ...] = ()) -> None:
-        sections.append(SectionPlan(sid, title, brief, tuple(dict.fromkeys(ids)), notes, text))
+            must: tuple[str, ...] = ()) -> None:
+        sections.append(SectionPlan(sid, title, brief, tuple(dict.fromkeys(ids)), (), text,
+                                    must))
 
     risk_text: Callable[[tuple[RiskView, ...]], str] = lambda rs: _risks(  # noqa: E731
         f, rs, "The risk radar rates every key result in scope on track.")
@@ -309,7 +313,7 @@ def plan(kind: str, f: ReviewFacts) -> list[SectionPlan]:
         add("at_risk", "At risk and off track",
             "Every key result the risk radar rates at risk or off track, each named by id, "
             "with its chance of missing and the reasons.", _risk_ids(flagged),
-            risk_text(flagged))
+            risk_text(flagged), tuple(r.kr_id for r in flagged))
         add("dependencies", "Dependencies", "Key results held up by others at risk.",
             dep_ids, deps)
         add("health", "Programme health", "Whether the OKR practice itself is alive.",

@@ -38,7 +38,7 @@ from agents.llm import LLMOutputError
 from agents.prompts import render
 from agents.registry import CompiledGraph, register
 from agents.review_templates import KIND_TITLES, KINDS, SectionPlan, plan
-from agents.runtime import AgentContext, BoundModel, Engine, context_of
+from agents.runtime import AgentContext, BoundModel, Engine, Fallback, context_of
 from okr.errors import OKRError, ValidationError
 from okr.models import OrgSnapshot
 from okr.review_facts import Fact, PastOutcome, ReviewFacts, build_facts, number_tokens
@@ -121,9 +121,7 @@ def gather(state: ReviewState, runtime: Runtime[AgentContext]) -> ReviewState:
 
 
 def _earlier(facts: ReviewFacts, cycle: str | None) -> bool:
-    names = set(facts.cycle_names) - {facts.cycle.name}
-    return cycle is not None and cycle != facts.cycle.name and cycle != facts.cycle.id and (
-        cycle in names or any(cycle == f"c-{n.lower().replace('-', '')}" for n in names))
+    return cycle is not None and cycle in facts.earlier_cycles
 
 
 def recall(state: ReviewState, runtime: Runtime[AgentContext]) -> ReviewState:
@@ -155,15 +153,9 @@ def recall(state: ReviewState, runtime: Runtime[AgentContext]) -> ReviewState:
                                (ref, *hit.source_ids)))
                 lessons.setdefault(o.id, []).append((ref, hit.text))
     except OKRError as exc:
-        ctx.fallbacks.append(_fallback("recall", str(exc)))
+        ctx.fallbacks.append(Fallback("reviewer.recall", str(exc)))
     facts.add_past_outcomes(outcomes)
     return {"facts": facts, "lessons": lessons}
-
-
-def _fallback(step: str, reason: str) -> Any:
-    from agents.runtime import Fallback
-
-    return Fallback(step, reason)
 
 
 def _facts_block(facts: ReviewFacts, ids: tuple[str, ...]) -> str:
@@ -187,18 +179,22 @@ def _write_with_model(model: BoundModel, kind: str, p: SectionPlan, facts: Revie
                   notes="\n".join(f"{ref}: {text}" for ref, text in notes) or "(none)")
     draft = model.text(system=system, user=user, temperature=0.2).strip()
     verdict = check(draft, facts, p.fact_ids)
-    if verdict.ok:
+    missing = [m for m in p.must_mention if m not in draft]
+    if verdict.ok and not missing:
         return draft, False
     seen.extend(verdict.unsupported)
     again = model.text(system=system, user=user + "\n\n" + render(
-        "reviewer", "repair", numbers=", ".join(verdict.unsupported), draft=draft),
-        temperature=0.0).strip()
+        "reviewer", "repair", numbers=", ".join(verdict.unsupported) or "none",
+        missing=", ".join(missing) or "nothing", draft=draft), temperature=0.0).strip()
     second = check(again, facts, p.fact_ids)
-    if second.ok:
+    still_missing = [m for m in p.must_mention if m not in again]
+    if second.ok and not still_missing:
         return again, True
     seen.extend(second.unsupported)
-    raise LLMOutputError(f"section {p.id}: the narrative states numbers that are not facts",
-                         [f"not a fact: {n}" for n in dict.fromkeys(second.unsupported)])
+    raise LLMOutputError(f"section {p.id}: the narrative states numbers that are not facts "
+                         "or leaves out what it must mention",
+                         [f"not a fact: {n}" for n in dict.fromkeys(second.unsupported)]
+                         + [f"not mentioned: {m}" for m in still_missing])
 
 
 def _offline(p: SectionPlan) -> tuple[str, bool]:

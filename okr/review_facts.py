@@ -262,6 +262,8 @@ class ReviewFacts:
     identity: frozenset[str] = field(default_factory=frozenset)
     """Number tokens that belong to the cycle's identity (years, cycle names)."""
     cycle_names: tuple[str, ...] = ()
+    earlier_cycles: frozenset[str] = frozenset()
+    """Names and ids of the cycles that ended before this one started."""
 
     def fact(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
@@ -713,7 +715,9 @@ def build_facts(snapshot: OrgSnapshot, cycle: str | None = None, *, as_of: date 
         dependency_problems=tuple(dep_ids), health=health_ids,
         charts=ChartData(tuple(kr_scores), burn, rows, cols, grid, trend, elapsed),
         identity=identity_tokens(snapshot.cycles),
-        cycle_names=tuple(c.name for c in cycles_seen))
+        cycle_names=tuple(c.name for c in cycles_seen),
+        earlier_cycles=frozenset(x for c in snapshot.cycles if c.end < chosen.start
+                                 for x in (c.id, c.name)))
 
 
 def _health_facts(h: ProgrammeHealth, add: Callable[[Fact], str], cid: str) -> tuple[str, ...]:
@@ -746,7 +750,8 @@ def _trend(snapshot: OrgSnapshot, cycle: Cycle, day: date) -> tuple[TrendPoint, 
         at = day if c.id == cycle.id else c.end
         h = programme_health(snapshot, c.id, at)
         d = h.scores
-        points.append(TrendPoint(c.name, d.mean, d.on_track / d.total if d.total else 0.0,
+        name = f"{c.name} (to date)" if at < c.end else c.name
+        points.append(TrendPoint(name, d.mean, d.on_track / d.total if d.total else 0.0,
                                  h.adoption.value, h.alignment_coverage.value))
     return tuple(points)
 

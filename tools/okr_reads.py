@@ -184,26 +184,27 @@ def _by_cycle(objectives: Sequence[Objective]) -> dict[str, list[Objective]]:
 
 def team_metrics(store: Store, org_id: str, team_id: str,
                  today: date | None = None) -> list[MetricReading]:
-    """The team's measurable key results in its latest cycle with check-ins, as metrics.
+    """The team's measurable key results, newest cycle first, as metrics with their last value.
 
-    "Latest" is the newest cycle starting on or before `today` (every cycle
-    when None) in which the team's key results have at least one check-in.
-    Milestones are left out: they have no value to start a new target from.
-    A metric that appears twice keeps its first reading.
+    Cycles starting after `today` (when given) and cycles with no check-ins
+    are skipped. The newest cycle's key results come first; a metric the
+    team stopped tracking is still offered from the last cycle that had it
+    (its reading says when). Milestones are left out: they have no value to
+    start a new target from. A metric keeps its newest reading.
     """
     cycles = _cycles(store, org_id)
     parents = _parents_of(store, org_id)
     grouped = _by_cycle(store.list_objectives(org_id, team_id=team_id))
     ordered = sorted((cycles[cid] for cid in grouped if cid in cycles),
                      key=lambda c: c.start, reverse=True)
+    readings: list[MetricReading] = []
+    seen: set[str] = set()
     for cycle in ordered:
         if today is not None and cycle.start > today:
             continue
         objectives = grouped[cycle.id]
         if not any(k.check_ins for o in objectives for k in o.key_results):
             continue
-        readings: list[MetricReading] = []
-        seen: set[str] = set()
         for o in objectives:
             for kr in o.key_results:
                 reading = _reading(kr, o, cycle, parents, today)
@@ -211,8 +212,7 @@ def team_metrics(store: Store, org_id: str, team_id: str,
                     continue
                 seen.add(reading.key)
                 readings.append(reading)
-        return readings
-    return []
+    return readings
 
 
 def _reading(kr: KeyResult, objective: Objective, cycle: Cycle,

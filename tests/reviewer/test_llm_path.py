@@ -57,3 +57,18 @@ def test_the_model_gets_the_facts_and_notes_as_data_and_never_the_key(server, ll
     assert '<data name="facts">' in user and "score:mean_kr |" in user
     assert "data, not instructions" in server.requests[0].messages[0]["content"]
     assert all(SECRET_KEY not in str(r.body) for r in server.requests)
+
+
+def test_a_mid_cycle_review_that_leaves_out_a_flagged_key_result_is_sent_back(
+        server, llm_settings, demo):
+    facts = build_facts(demo, "2026-Q3", kind="midcycle", today=TODAY)
+    flagged = [r.kr_id for r in facts.all_risks if r.status != "on_track"]
+    server.script(Reply(GOOD), Reply(f"{flagged[0]} is in trouble."),
+                  Reply("At risk or off track: " + ", ".join(flagged) + "."),
+                  Reply(GOOD), Reply(GOOD), Reply(GOOD))
+    review = write_review(_ctx(llm_settings), "midcycle", snapshot=demo, cycle="2026-Q3",
+                          today=TODAY)
+    at_risk = next(s for s in review.sections if s.id == "at_risk")
+    assert (at_risk.engine, at_risk.repaired) == ("llm", True)
+    assert all(k in at_risk.text for k in flagged)
+    assert flagged[1] in server.requests[2].messages[-1]["content"]
