@@ -405,6 +405,7 @@ def _doc_kr(sentence: str, facts: Facts) -> DraftKR:
     target = parsed.target.value if parsed.target is not None else None
     unit = (parsed.unit or (fact.unit if fact else "")) or ""
     if fact is not None and fact.current is not None:
+        target = _in_fact_unit(target, parsed.target.unit if parsed.target else None, fact)
         if target is None and parsed.relative_change is not None:
             change = fact.current * parsed.relative_change / 100 \
                 if parsed.relative_unit == "%" else parsed.relative_change
@@ -421,6 +422,17 @@ def _doc_kr(sentence: str, facts: Facts) -> DraftKR:
     return DraftKR(text=sentence, metric=metric, baseline=baseline, target=target, unit=unit,
                    direction=direction, baseline_note=note,
                    target_note="target from the strategy document")
+
+
+_SCALE = {"$M": 1e6, "$K": 1e3, "$k": 1e3, "$B": 1e9}
+
+
+def _in_fact_unit(value: float | None, unit: str | None, fact: MetricFact) -> float | None:
+    """A document's "$4M" (read as 4,000,000 USD) in the fact's unit ("$M": 4.0)."""
+    scale = _SCALE.get(fact.unit)
+    if value is None or scale is None or unit not in ("USD", "$", None):
+        return value
+    return value / scale if abs(value) >= scale / 10 else value
 
 
 def _closest(metric: str, facts: Facts) -> MetricFact | None:
