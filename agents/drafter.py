@@ -7,7 +7,9 @@ The graph (registered as "drafter"):
 
 - understand: team, cycle ("next quarter" relative to the current one),
   parent objective, focus, count (`agents.draft_request`); with a model, one
-  structured extraction whose strings go through the same resolvers.
+  structured extraction whose strings go through the same resolvers. A team
+  with no tracked metrics, or a document with no goals, also ends with a
+  question rather than invented numbers.
 - gather: the facts (`tools.okr_reads`): the team's metrics with the value of
   their last check-in, targets from how far each metric moved before, the
   parent and company objectives, past objectives with scores, the closing
@@ -395,11 +397,23 @@ def draft_node(state: DraftState, runtime: Runtime[AgentContext]) -> DraftState:
         answer = model.structured(LLMDraftSet, system=system, user=user)
         return from_model(answer, facts, parent_id=req.parent_id, count=req.count)
 
+    if document is None and not any(m.current is not None for m in facts.metrics):
+        return {"drafts": [], "status": "clarify", "engine": ctx.engine,
+                "question": f"{team} has no tracked metrics with check-ins to draft from. "
+                            "Which team's metrics should these OKRs build on?"}
     drafts, _ = ctx.language("draft", llm=llm, offline=offline)
     if not drafts:
         drafts = offline()
+    if not drafts:
+        return {"drafts": [], "status": "clarify", "engine": ctx.engine,
+                "question": "No goals with numbers were found to draft from. Which outcomes "
+                            "and metrics should the objectives cover?"}
     return {"drafts": [d.model_dump(mode="json") for d in drafts], "round": 0,
             "engine": ctx.engine, "status": "drafted"}
+
+
+def _route_drafted(state: DraftState) -> str:
+    return END if state.get("status") == "clarify" else "critique"
 
 
 # ------------------------------------------------------------------ critique and revise
@@ -615,7 +629,7 @@ def build(checkpointer: BaseCheckpointSaver[Any] | None = None) -> CompiledGraph
     graph.add_edge(START, "understand")
     graph.add_conditional_edges("understand", _route_understood, ["gather", END])
     graph.add_edge("gather", "draft")
-    graph.add_edge("draft", "critique")
+    graph.add_conditional_edges("draft", _route_drafted, ["critique", END])
     graph.add_conditional_edges("critique", _route_critiqued, ["revise", "approve"])
     graph.add_edge("revise", "critique")
     graph.add_edge("approve", "write")

@@ -89,6 +89,10 @@ def _describe(node: str, update: dict[str, Any]) -> str:
         return f"critique round {update.get('round')}: {ok}/{len(drafts)} pass"
     if node == "revise":
         return f"revised the blocked drafts ({update.get('engine')})"
+    if node == "approve":
+        decisions = update.get("decisions", [])
+        kept = sum(1 for d in decisions if d.get("action") in ("accept", "edit"))
+        return f"approval: {kept} of {len(decisions)} objectives accepted"
     if node == "write":
         return f"wrote {len(update.get('written', []))} objectives"
     return node
@@ -174,9 +178,9 @@ def draft_command(
     from agents.drafter import build
     from agents.runtime import AgentContext, run_config
 
-    if request is None and from_doc is None and resume is None:
-        err_console.print("[bold red]error:[/] give a REQUEST, --from-doc FILE or --resume",
-                          highlight=False)
+    if request is None and from_doc is None and resume is None and team is None:
+        err_console.print("[bold red]error:[/] give a REQUEST (or --team), --from-doc FILE "
+                          "or --resume", highlight=False)
         raise typer.Exit(2)
     document: str | None = None
     if from_doc is not None:

@@ -178,3 +178,18 @@ def test_without_memory_past_quarters_come_from_the_store(graph, offline_ctx, st
     assert facts["memory"] == []
     assert {p["cycle"] for p in facts["past"]} == {"2026-Q1", "2026-Q2", "2026-Q3"}
     assert facts["notes"]
+
+
+def test_the_drafter_is_registered_under_its_name():
+    from agents import registry
+    from agents.drafter import build
+
+    assert registry.get("drafter").build is build
+
+
+def test_a_team_with_no_tracked_metrics_is_asked_about_instead_of_invented(graph,
+                                                                           offline_ctx, start):
+    state = _pending(graph, offline_ctx, start, "OKRs for the Customer department next quarter")
+    assert state.values["understood"]["team_id"] == "t-customer"
+    assert state.values["status"] == "clarify"
+    assert "no tracked metrics" in state.values["question"]

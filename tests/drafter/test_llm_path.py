@@ -86,3 +86,24 @@ def test_the_facts_and_request_reach_the_model_as_data(server, graph, llm_ctx, s
     assert '<data name="facts">' in user["content"]
     assert '<data name="request">' in user["content"]
     assert "Median time to first dashboard" in user["content"]
+
+
+STRATEGY = "## Keep more of the customers we have\n- Net revenue retention to 115%\n"
+
+
+def test_a_strategy_document_goes_to_the_model_as_data_in_one_call(server, graph, llm_ctx,
+                                                                   start, store):
+    server.script(Reply({"objectives": [
+        {"title": "Keep more of the customers we have", "rationale": "From the strategy.",
+         "key_results": [_kr("m1", "Net revenue retention", 90, 115, "increase", "%"),
+                         _kr("m2", "Logo churn", 5, 1.5, "decrease", "%")]}]}))
+    graph.invoke(start("", document=STRATEGY, cycle="2027-Q1"), run_config("doc"),
+                 context=llm_ctx)
+    state = graph.get_state(run_config("doc")).values
+    known = {m.metric: m.current for m in team_metrics(store, "demo", "t-company")}
+    krs = state["drafts"][0]["key_results"]
+    assert [k["baseline"] for k in krs] == [known["Net revenue retention"],
+                                            known["Logo churn"]]
+    assert state["understood"]["level"] == "company"
+    assert len(llm_ctx.meter.calls) == 1
+    assert '<data name="document">' in server.requests[0].messages[1]["content"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.console import Console
+
 from evals.drafter import print_report, run_eval
 from okr.demo import build_demo_org
-from rich.console import Console
 from tools.okr_reads import company_objectives, past_objectives, team_metrics
 
 TODAY = date(2026, 11, 16)
