@@ -193,9 +193,9 @@ def _teams(f: ReviewFacts) -> tuple[str, tuple[str, ...]]:
     for t in f.teams:
         line = (f"- **{t.name}**: mean objective score {f.shown(t.score)} over "
                 f"{_n(f, f'team:{t.id}:objectives', 'objective')}; "
-                f"{f.shown(f'team:{t.id}:on_track')} key results on track, "
-                f"{f.shown(f'team:{t.id}:at_risk')} at risk, "
-                f"{f.shown(f'team:{t.id}:off_track')} off track")
+                f"key results on track {f.shown(f'team:{t.id}:on_track')}, "
+                f"at risk {f.shown(f'team:{t.id}:at_risk')}, "
+                f"off track {f.shown(f'team:{t.id}:off_track')}")
         ids += [t.score, f"team:{t.id}:objectives", f"team:{t.id}:on_track",
                 f"team:{t.id}:at_risk", f"team:{t.id}:off_track"]
         if t.change_cycle:

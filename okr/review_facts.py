@@ -655,7 +655,7 @@ def build_facts(snapshot: OrgSnapshot, cycle: str | None = None, *, as_of: date 
         if r.id not in obj_of:
             continue
         pid = add(Fact(f"kr:{r.id}:p_miss", "risk", "chance of ending below the success score",
-                       round(r.p_miss, 4), (f"{r.p_miss:.2f}", f"{r.p_miss:.0%}"), (r.id,)))
+                       round(r.p_miss, 4), (f"{r.p_miss:.0%}", f"{r.p_miss:.2f}"), (r.id,)))
         fid = add(Fact(f"kr:{r.id}:forecast", "risk", "forecast final score",
                        round(r.forecast, 4), _score_forms(r.forecast), (r.id,)))
         eid = add(Fact(f"kr:{r.id}:risk_explanation", "risk", "the radar's explanation",
@@ -681,7 +681,7 @@ def build_facts(snapshot: OrgSnapshot, cycle: str | None = None, *, as_of: date 
             dep_ids.append(add(Fact(
                 f"dep:{d.kr_id}:{d.upstream_kr_id}", "dependency",
                 f"{d.kr_id} depends on {d.upstream_kr_id}, which the radar rates {up.status}",
-                round(up.p_miss, 4), (f"{up.p_miss:.2f}", f"{up.p_miss:.0%}"),
+                round(up.p_miss, 4), (f"{up.p_miss:.0%}", f"{up.p_miss:.2f}"),
                 (d.kr_id, d.upstream_kr_id))))
 
     # -- programme health (of the organisation) and its trend
