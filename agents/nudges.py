@@ -1,6 +1,6 @@
 """Nudges: a short, specific message to owners whose key results have gone quiet.
 
-An owner is nudged about a key result with no check-in for `STALE_DAYS`
+An owner is nudged about a key result with no check-in for `STALE_AFTER_DAYS`
 (14) days or more. The message carries what they need to answer in one
 go: the last value and its date, what is due and by when, where the number
 should be by now against where it is, and who depends on it. Nobody gets
@@ -20,7 +20,7 @@ from typing import Any
 
 from agents.playbooks import format_value, round_like
 from okr.risk import KRRisk, RiskReport
-from okr.risk_features import STALE_DAYS
+from okr.scoring import STALE_AFTER_DAYS
 from okr.store import Store
 from tools.notifiers import Notification, Notifier, NotifierError
 from tools.store_reads import CycleView
@@ -138,14 +138,14 @@ def _blocks(text: str, c: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def stale_nudges(view: CycleView, report: RiskReport) -> list[Nudge]:
-    """A nudge for every owned key result quiet for `STALE_DAYS` or more, riskiest first."""
+    """A nudge for every owned key result quiet for `STALE_AFTER_DAYS` or more, riskiest first."""
     out: list[Nudge] = []
     for kr in report.key_results:
         owner = view.owner_of(kr.id) if kr.id in view.key_results else None
         if owner is None or kr.signals.stale <= 0.5:
             continue
         context = _context(kr, view)
-        if context["days_quiet"] < STALE_DAYS:
+        if context["days_quiet"] < STALE_AFTER_DAYS:
             continue
         name = view.person_name(owner)
         text = _text(name, context)

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from okr.errors import NotFoundError
-from okr.models import Cycle, KeyResult, Level, Objective, ObjectiveState, OrgSnapshot, Status
+from okr.models import (
+    TRACKED_STATES,
+    Cycle,
+    KeyResult,
+    Level,
+    Objective,
+    ObjectiveState,
+    OrgSnapshot,
+    Status,
+)
 from okr.scoring import kr_score, objective_score, rollup, status_for
 
 __all__ = [
@@ -35,7 +44,6 @@ __all__ = [
     "unaligned",
 ]
 
-_TRACKED = frozenset({ObjectiveState.PUBLISHED, ObjectiveState.CLOSED})
 
 #: An objective supported by more teams than this is over-allocated.
 DEFAULT_OVER_ALLOCATION_THRESHOLD = 4
@@ -164,7 +172,7 @@ def supporting_teams(snapshot: OrgSnapshot, cycle_id: str) -> dict[str, tuple[st
     teams: dict[str, list[str]] = {}
     for child, ps in objective_parents(snapshot, cycle_id).items():
         team = objectives[child].team_id
-        if objectives[child].state not in _TRACKED:
+        if objectives[child].state not in TRACKED_STATES:
             continue
         for parent in ps:
             if team is None or team == objectives[parent].team_id:
@@ -190,7 +198,7 @@ def gaps(snapshot: OrgSnapshot, cycle_id: str) -> tuple[Objective, ...]:
         for child in kids.get(node, ()):
             if child in seen:
                 continue
-            if by_id[child].state not in _TRACKED:
+            if by_id[child].state not in TRACKED_STATES:
                 continue
             if by_id[child].level is not Level.COMPANY or supported(child, seen | {child}):
                 return True
@@ -248,7 +256,7 @@ def alignment_tree(snapshot: OrgSnapshot, cycle_id: str, as_of: date | None = No
         o.id: objective_score(o.key_results, as_of) if o.key_results else None
         for o in objectives
     }
-    tracked = {o.id for o in objectives if o.state in _TRACKED}
+    tracked = {o.id for o in objectives if o.state in TRACKED_STATES}
     rolled = rollup(own, {p: tuple(c for c in cs if c in tracked) for p, cs in kids.items()})
 
     def node(oid: str, path: frozenset[str]) -> AlignmentNode:

@@ -22,8 +22,14 @@ from okr.alignment import (
     over_allocation,
     select_cycle,
 )
-from okr.models import Cycle, KeyResult, Level, Objective, ObjectiveState, OrgSnapshot, Status
-from okr.scoring import expected_progress, kr_score, latest_check_in, status_for
+from okr.models import TRACKED_STATES, Cycle, KeyResult, Level, Objective, OrgSnapshot, Status
+from okr.scoring import (
+    STALE_AFTER_DAYS,
+    expected_progress,
+    kr_score,
+    latest_check_in,
+    status_for,
+)
 
 __all__ = [
     "CHECK_IN_WINDOW_DAYS",
@@ -39,10 +45,6 @@ __all__ = [
 
 #: A key result checked in at most this many days ago counts as checked in this week.
 CHECK_IN_WINDOW_DAYS = 7
-#: A key result without a check-in for this many days or more is stale.
-STALE_AFTER_DAYS = 14
-
-_ACTIVE = frozenset({ObjectiveState.PUBLISHED, ObjectiveState.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def working_teams(snapshot: OrgSnapshot) -> tuple[str, ...]:
 
 def active_objectives(snapshot: OrgSnapshot, cycle_id: str) -> tuple[Objective, ...]:
     """The cycle's objectives that are being worked on or were: published or closed."""
-    return tuple(o for o in cycle_objectives(snapshot, cycle_id) if o.state in _ACTIVE)
+    return tuple(o for o in cycle_objectives(snapshot, cycle_id) if o.state in TRACKED_STATES)
 
 
 def _days_since(kr: KeyResult, as_of: date) -> int | None:

@@ -77,6 +77,13 @@ STATE_TRANSITIONS: dict[ObjectiveState, frozenset[ObjectiveState]] = {
 }
 
 
+#: Objectives that count as real work (being pursued, or finished and scored):
+#: drafts and retired ones are left out of scores, health and the radar.
+TRACKED_STATES: frozenset[ObjectiveState] = frozenset(
+    {ObjectiveState.PUBLISHED, ObjectiveState.CLOSED}
+)
+
+
 @dataclass(frozen=True)
 class Organisation:
     id: str

@@ -27,14 +27,12 @@ from scipy.special import ndtr
 from okr.blockers import NoteSignal, classify_note
 from okr.models import Direction, KRKind
 from okr.quarter import QKeyResult, QuarterFile
-from okr.scoring import expected_progress, progress, progress_array
+from okr.scoring import STALE_AFTER_DAYS, expected_progress, progress, progress_array
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-#: A key result with no check-in for this many days at `as_of` is stale.
-STALE_DAYS = 14
 #: Only the most recent check-ins feed the signals (bounds the scan's memory).
 MAX_POINTS = 12
 #: Stalled: the last `STALL_POINTS` check-ins span at most `STALL_EPS` of the range.
@@ -111,7 +109,7 @@ def kr_signals(kr: QKeyResult, start: date, end: date, as_of: date) -> KRSignals
     p_now = (progress(float(check_ins[-1].value), kr.baseline, kr.target, kind=_kind(kr),
                       direction=Direction(kr.direction)) if n else 0.0)
     days_since = float((as_of - check_ins[-1].date).days if n else (as_of - start).days)
-    stale = days_since >= STALE_DAYS or n == 0
+    stale = days_since >= STALE_AFTER_DAYS or n == 0
 
     stalled = (not milestone and n >= STALL_POINTS and p_now < 1.0
                and max(ys[-STALL_POINTS:]) - min(ys[-STALL_POINTS:]) <= STALL_EPS)
@@ -299,7 +297,7 @@ def signals_array(a: CheckInArrays) -> dict[str, FloatArray]:
     t_last = np.where(has, _pick(np.nan_to_num(t), last), 0.0)
     y_last = np.where(has, _pick(np.nan_to_num(y), last), 0.0)
     days_since = np.where(has, a.as_of_day - _pick(a.days, last), a.as_of_day)
-    stale = (days_since >= STALE_DAYS) | ~has
+    stale = (days_since >= STALE_AFTER_DAYS) | ~has
 
     y0 = np.nan_to_num(y)
     i3 = np.clip(a.count - STALL_POINTS, 0, None)

@@ -22,6 +22,9 @@ BoolArray = npt.NDArray[np.bool_]
 #: A key result or objective scoring at least this much counts as a success.
 SUCCESS_THRESHOLD = 0.7
 
+#: A key result with no check-in for this many days or more is stale.
+STALE_AFTER_DAYS = 14
+
 
 def progress(
     value: float | None,

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 
 from okr.errors import NotFoundError
 from okr.models import (
+    TRACKED_STATES,
     CheckIn,
     Cycle,
     Direction,
@@ -34,7 +35,6 @@ from okr.quarter import QuarterFile
 from okr.store import Store
 
 __all__ = [
-    "TRACKED_STATES",
     "CycleView",
     "Note",
     "UpstreamLink",
@@ -45,7 +45,6 @@ __all__ = [
 ]
 
 #: Objectives whose key results the radar reads: those being worked on (or finished).
-TRACKED_STATES = frozenset({ObjectiveState.PUBLISHED, ObjectiveState.CLOSED})
 
 
 @dataclass(frozen=True)

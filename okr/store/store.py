@@ -62,6 +62,8 @@ KR_FIELDS = frozenset({"text", "kind", "direction", "baseline", "target", "curre
                        "owner_id", "weight"})
 _NUMERIC = frozenset({"baseline", "target", "current", "weight"})
 _CHUNK = 500
+#: States an objective ends in; nothing leaves them (see `STATE_TRANSITIONS`).
+_FINAL_STATES = frozenset({ObjectiveState.CLOSED, ObjectiveState.RETIRED})
 
 
 def now() -> datetime:
@@ -312,8 +314,9 @@ class Store:
         """Record progress on a key result and move its `current` to the latest value.
 
         Refused (nothing written) when the key result is not in the
-        organisation, its objective is closed or retired, the value is not a
-        finite number, or the confidence is outside 0..1.
+        organisation, its objective is closed or retired, its cycle is
+        closed, the value is not a finite number, or the confidence is
+        outside 0..1.
         """
         where = f"check-in on key result {kr_id!r}"
         _check_number("value", value, where)
@@ -330,6 +333,10 @@ class Store:
                                                              ObjectiveState.RETIRED):
                 raise ValidationError(f"{where}: its objective {objective.id!r} is "
                                       f"{objective.state}; check-ins are closed")
+            cycle = s.get(CycleRow, (org_id, objective.cycle_id)) if objective else None
+            if cycle is not None and cycle.closed:
+                raise ValidationError(f"{where}: its cycle {cycle.name!r} is closed; "
+                                      "check-ins are closed")
             last_position = s.scalar(select(func.max(CheckInRow.position)).where(
                 CheckInRow.org_id == org_id, CheckInRow.kr_id == kr_id))
             row = CheckInRow(org_id=org_id, kr_id=kr_id, at=when, value=value,
@@ -351,7 +358,11 @@ class Store:
     def set_objective_state(self, org_id: str, objective_id: str,
                             new_state: ObjectiveState | str, actor: str | None,
                             reason: str | None = None) -> Objective:
-        """Move an objective along `STATE_TRANSITIONS`, recording who, when and why."""
+        """Move an objective along `STATE_TRANSITIONS`, recording who, when and why.
+
+        In a closed cycle an objective may only be closed or retired: a closed
+        quarter's results are final, so nothing in it is published again.
+        """
         try:
             target = ObjectiveState(new_state)
         except ValueError:
@@ -367,11 +378,69 @@ class Store:
                 allowed = ", ".join(sorted(STATE_TRANSITIONS[current])) or "none"
                 raise TransitionError(f"objective {objective_id!r} cannot go from {current} to "
                                       f"{target} (allowed from {current}: {allowed})")
+            cycle = s.get(CycleRow, (org_id, row.cycle_id))
+            if cycle is not None and cycle.closed and target not in _FINAL_STATES:
+                raise TransitionError(f"objective {objective_id!r} is in the closed cycle "
+                                      f"{cycle.name!r}; it can only be closed or retired")
             row.state = target.value
             record_history(s, org_id, "objective", objective_id, "state_changed", actor,
                            {"state": current.value}, {"state": target.value}, reason)
             s.flush()
             return _assemble(s, org_id, [row])[0]
+
+    def close_cycle(self, org_id: str, cycle_ref: str, actor: str | None,
+                    reason: str | None = None) -> Cycle:
+        """End a cycle (by id or name): its results become final, in one transaction.
+
+        Published objectives become closed (their scores are the cycle's
+        outcome); drafts and objectives still in review were never committed
+        to, so they are retired with the reason "cycle closed"; closed and
+        retired ones stay as they are. Each change and the cycle's own close
+        get a history row. Afterwards check-ins on the cycle are refused and
+        its objectives can't be published again. Nested cycles are closed one
+        by one: closing a cycle leaves its child cycles alone.
+
+        Raises `TransitionError` when the cycle is already closed and
+        `NotFoundError` when the organisation has no such cycle.
+        """
+        with self.transaction() as s:
+            cycle = _cycle_row(s, org_id, cycle_ref)
+            if cycle.closed:
+                raise TransitionError(f"cycle {cycle.name!r} is already closed")
+            at = now()
+            moved: dict[str, int] = defaultdict(int)
+            rows = s.scalars(select(ObjectiveRow).where(
+                ObjectiveRow.org_id == org_id, ObjectiveRow.cycle_id == cycle.id)
+                .order_by(ObjectiveRow.position, ObjectiveRow.id))
+            for row in rows:
+                current = ObjectiveState(row.state)
+                if current in _FINAL_STATES:
+                    continue
+                target = (ObjectiveState.CLOSED if current is ObjectiveState.PUBLISHED
+                          else ObjectiveState.RETIRED)
+                row.state = target.value
+                why = reason if target is ObjectiveState.CLOSED else "cycle closed"
+                record_history(s, org_id, "objective", row.id, "state_changed", actor,
+                               {"state": current.value}, {"state": target.value}, why, at=at)
+                moved[target.value] += 1
+            cycle.closed = True
+            record_history(s, org_id, "cycle", cycle.id, "closed", actor, {"closed": False},
+                           {"closed": True, "objectives_closed": moved["closed"],
+                            "objectives_retired": moved["retired"]}, reason, at=at)
+            s.flush()
+            return convert.cycle(cycle)
+
+    def objective_states(self, org_id: str) -> dict[str, dict[ObjectiveState, int]]:
+        """How many objectives each cycle (by id) holds in each state; cycles without any
+        are left out."""
+        with self.reading() as s:
+            rows = s.execute(select(ObjectiveRow.cycle_id, ObjectiveRow.state, func.count())
+                             .where(ObjectiveRow.org_id == org_id)
+                             .group_by(ObjectiveRow.cycle_id, ObjectiveRow.state))
+            out: dict[str, dict[ObjectiveState, int]] = defaultdict(dict)
+            for cycle_id, state, n in rows:
+                out[cycle_id][ObjectiveState(state)] = int(n)
+            return dict(out)
 
     def update_key_result(self, org_id: str, kr_id: str, changes: Mapping[str, Any],
                           actor: str | None, reason: str | None = None) -> KeyResult:
