@@ -232,7 +232,7 @@ _TASK_VERBS = re.compile(
     r"prepare|deliver|stand[- ]up|go\s+live|hire|recruit|renovate|construct|"
     r"finali[sz]e|draft|document|translate|automate|overhaul|revamp|refresh|"
     r"re-?platform|modernise|modernize|sunset|decommission|retire|onboard\s+onto|"
-    r"rebrand|relaunch|unveil|announce)\b(?!-)", re.I)
+    r"rebrand|relaunch|unveil|announce|wrap(?:[- ]up)?|close[- ]out)\b(?!-)", re.I)
 #: Words that turn an activity into an outcome ("build a demand engine *that*
 #: fills the funnel", "build *more* good units", "issue permits *fast enough*").
 _OUTCOME_QUALIFIER = re.compile(
@@ -240,7 +240,19 @@ _OUTCOME_QUALIFIER = re.compile(
            "fewer", "faster", "quicker", "cheaper", "safer", "better", "higher", "lower",
            "every", "everyone", "everybody", "until", "whenever", "trust", "love", "want",
            "choose", "need", "needs",
-           "reliably", "consistently"), re.I)
+           "reliably", "consistently", r"right\s+first\s+time", r"first\s+time",
+           r"on\s+time", r"in\s+full", "safely", "accurately", "error-free",
+           "defect-free", r"ready\s+(?:for|to)"), re.I)
+#: Coverage of a rollout ("to every home", "across all clinics", "migrate every
+#: branch") is its scope, not a result for anyone, so it does not count as an
+#: outcome qualifier; "ship every order on the day" is a service standard instead.
+_ROLLOUT_VERB = re.compile(
+    r"^\s*(?:roll[- ]out|implement|deploy|install|migrate|launch|build|set[- ]up|introduce|"
+    r"upgrade|replace|move|switch|adopt|open|release|pilot|digiti[sz]e|automate|rebrand|"
+    r"refresh|moderni[sz]e|consolidate|equip|extend|connect|distribute)\b", re.I)
+_ROLLOUT_SCOPE = re.compile(
+    r"(?:^\s*|\b(?:to|for|across|in|at|on|into|throughout)\s+)(?:every(?:one|body)?|all|each)\b",
+    re.I)
 _ABSTRACT_OBJECT = re.compile(
     _words("trust", "culture", "cultures", "relationships?", "reputation", "momentum",
            "awareness", "loyalty", "capabilit(?:y|ies)", "confidence", "alignment",
@@ -338,6 +350,25 @@ _MILESTONE_STATE = re.compile(
            "migrated", "published", "go-live", "approved", "certified", "installed",
            "operational", "available", "in production"), re.I)
 
+#: A deadline ("by end of February", "before Q3", "by 15 March"): with no metric
+#: next to it, the key result is a dated milestone.
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|till|no\s+later\s+than|ahead\s+of)\s+(?:the\s+)?"
+    r"(?:(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?|mid-?)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|"
+    r"june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"q[1-4]|h[12]|(?:19|20)\d{2}|quarter|year|cycle|term|semester|season|summer|spring|"
+    r"autumn|fall|winter|month|week|launch|go-live|deadline|\d{4}-\d{2})\b", re.I)
+#: Activity counted per period or per piece of work, even written from-to
+#: ("Instagram posts per week from 3 to 7", "Toolbox talks per week: 2 → 5").
+_ACTIVITY_RATE = re.compile(
+    r"^\s*(?!(?:inbound|incoming|customer|support|missed|abandoned|complaint|unanswered|"
+    r"dropped)\b)(?:[\w'-]+\s+){0,2}?(?:posts|e-?mails|calls|meetings|webinars|articles|videos|"
+    r"reels|stories|tweets|events|campaigns|talks|workshops|trainings|newsletters|podcasts|"
+    r"demos|presentations|mailings|mailshots|briefings|huddles|stand-?ups|site\s+walks|"
+    r"(?:story|training|coaching|tutoring|mentoring|info(?:rmation)?|drop-in)[- ]?(?:time\s+)?"
+    r"sessions)\s+(?:(?:per|a|an|each|every)\s+[\w-]+\s*){1,2}(?:from\b|:|→|\d)", re.I)
+
 _METRIC_NOUNS = re.compile(
     _words(r"rates?", "ratio", "share", "percentage", "percent", "proportion",
            r"number\s+of", "count", r"#", "nps", "enps", "csat", "ces", "scores?", "index",
@@ -377,8 +408,37 @@ _MACRO = re.compile(
 _SHARE_PRICE = re.compile(_words(r"share\s+price", r"stock\s+price",
                                  r"market\s+cap(?:itali[sz]ation)?",
                                  r"shareholder\s+returns?", r"tsr", r"eps", r"p/e"), re.I)
-_COMPETITOR = re.compile(_words(r"competitors?'?s?", r"rivals?'?", r"competition's",
-                                r"other\s+(?:companies|vendors|firms|hospitals|schools)"), re.I)
+_COMPETITOR = re.compile(
+    r"\b(?:competitors?|rivals?|competition(?='))(?:'s|')?(?!\w)|"
+    r"\bother\s+(?:companies|vendors|firms|hospitals|schools)\b", re.I)
+#: Totals for a whole industry or market: no single team moves them, even when
+#: they are revenue.
+_INDUSTRY_TOTAL = re.compile(
+    _words(r"industry[- ]wide", r"industry\s+(?:average|benchmark|total)s?", r"market[- ]wide",
+           r"sector[- ]wide", r"across\s+the\s+(?:industry|market|sector)",
+           r"whole\s+(?:industry|market|sector)", r"total\s+(?:market|industry)"), re.I)
+#: A regulator's, government's or other outside body's own process, decision or
+#: price ("FDA review time", "customs clearance time", "government tariff prices").
+_BODY = (r"(?:fda|ema|mhra|fca|sec|ofgem|ofcom|ofwat|cqc|irs|hmrc|nice|regulators?|"
+         r"government|ministry|customs|border\s+(?:agency|force)|courts?|parliament|"
+         r"congress|planning\s+(?:authority|department)|tax\s+authority|(?:the\s+)?agency|"
+         r"central\s+bank|council|local\s+authority)")
+_BODY_PROCESS = (r"(?:review|approval|clearance|processing|decision|response|inspection|"
+                 r"waiting|determination|ruling|licen[cs]ing|permit(?:ting)?)\s+(?:times?|"
+                 r"periods?|backlogs?|speed|rates?)")
+_OUTSIDE_PROCESS = re.compile(
+    r"\b" + _BODY + r"(?:'s)?\s+(?:[\w-]+\s+){0,3}?(?:" + _BODY_PROCESS
+    + r"|prices?|tariffs?|fees?|tax\s+rates?|policy|policies|budgets?|spending)\b|\b"
+    + _BODY_PROCESS + r"\s+(?:[\w-]+\s+){0,3}?(?:at|by|of|from|in)\s+(?:the\s+)?" + _BODY
+    + r"\b|\b(?:customs|regulatory)\s+clearance\s+times?\b", re.I)
+#: Cheap substrings one of which any `_OUTSIDE_PROCESS` match contains.
+_BODY_HINTS = ("fda", "ema", "mhra", "fca", "sec", "ofgem", "ofcom", "ofwat", "cqc", "irs",
+               "hmrc", "nice", "regulator", "government", "ministry", "customs", "border",
+               "court", "parliament", "congress", "planning", "tax", "agency", "central",
+               "council", "authority", "clearance")
+_OUTSIDE_TEAM = re.compile(
+    r"regulat|government|ministry|agency|customs|border|public\s+sector|court|parliament|"
+    r"treasury|policy|council|municipal|local\s+authority|city|county", re.I)
 _WIDE_SCOPE = re.compile(
     _words(r"industry[- ]wide", r"industry\s+(?:average|benchmark)", r"across\s+the\s+industry",
            r"sector[- ]wide", r"across\s+the\s+(?:[\w-]+\s+){0,3}sector", r"market[- ]wide",
@@ -408,6 +468,14 @@ def _tokens(text: str) -> list[str]:
     return [t for t in re.findall(r"[a-z0-9#][a-z0-9'&#+-]*", text.lower())]
 
 
+#: "Make data science better", "Get payments great": a praise word on a noun,
+#: with no who, what or which way.
+_MAKE_IT_BETTER = re.compile(
+    r"^\s*(?:make|get|keep|become)\s+(?:(?:the|our|a|an)\s+)?(?:[\w&'-]+\s+){1,3}?"
+    r"(?:(?:even|much|a\s+lot|really)\s+)?(?:better|great|greater|good|best|excellent|"
+    r"awesome|amazing|world[- ]class|the\s+best|great\s+again)\s*[.!]?\s*$", re.I)
+
+
 def is_objective_vague(objective: str) -> bool:
     """True when the objective names no scope or direction a team could act on.
 
@@ -415,6 +483,8 @@ def is_objective_vague(objective: str) -> bool:
     "better", "great", "things", "excellence") is at most one word: "Be the
     best", "Do better at sales", "Make data great".
     """
+    if _MAKE_IT_BETTER.match(objective):
+        return True
     tokens = _tokens(objective)
     if tokens and tokens[0] in _GENERIC_LEAD_VERBS:
         tokens = tokens[1:]
@@ -441,6 +511,8 @@ def is_objective_task(objective: str) -> bool:
     if not m:
         return False
     rest = objective[m.end():]
+    if _ROLLOUT_VERB.match(objective):
+        rest = _ROLLOUT_SCOPE.sub(" ", rest)
     return not (_OUTCOME_QUALIFIER.search(rest) or _ABSTRACT_OBJECT.search(rest)
                 or re.search(r"\b\w+er\s+than\b", rest, re.I))
 
@@ -455,6 +527,12 @@ def _norm_function(function: str | None, team_name: str | None) -> str:
 def _is_influenceable(text: str, function: str | None, team_name: str | None) -> bool:
     who = _norm_function(function, team_name)
     if _COMPETITOR.search(text):
+        return False
+    if _INDUSTRY_TOTAL.search(text) and not re.search(r"\b(?:our|we|us)\b", text, re.I):
+        return False
+    low = text.lower()
+    if (any(h in low for h in _BODY_HINTS) and _OUTSIDE_PROCESS.search(text)
+            and not _OUTSIDE_TEAM.search(who)):
         return False
     if _SHARE_PRICE.search(text) and not re.search(
             r"investor|executive|leadership|board|ceo|c-suite|corporate\s+development", who):
@@ -480,6 +558,9 @@ def _is_output(text: str, parsed: ParsedKR, direction: Direction | None,
         return True
     verb = _KR_OUTPUT_VERBS.match(text)
     if verb:
+        if (parsed.baseline is not None and parsed.target is not None
+                and direction is Direction.DECREASE):
+            return False
         rest = text[verb.end():]
         count_only = _COUNT_ONLY_VERBS.match(text) is not None
         if ratio_metric:
@@ -490,6 +571,8 @@ def _is_output(text: str, parsed: ParsedKR, direction: Direction | None,
                                           or _COMPARATIVE.search(rest))
     if ratio_metric or direction is Direction.DECREASE:
         return False
+    if _ACTIVITY_RATE.match(text):
+        return True
     if (_STRONG_ACTIVITY.search(text) or _ACTIVITY_WITH_PARTICIPLE.search(text)
             or _SIGN_DEALS.match(text) or _PER_WORKER.search(text)):
         return True
@@ -497,7 +580,8 @@ def _is_output(text: str, parsed: ParsedKR, direction: Direction | None,
             r"^\s*(?:orders|products|parcels|packages|units|goods|items|deliveries)\b",
             text, re.I):
         return True
-    return not parsed.has_numbers and bool(_MILESTONE_STATE.search(text)) and not bool(
+    return not parsed.has_numbers and bool(
+        _MILESTONE_STATE.search(text) or _DEADLINE.search(text)) and not bool(
         _METRIC_NOUNS.search(text))
 
 

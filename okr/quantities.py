@@ -6,7 +6,9 @@ People write the same key result a dozen ways ("MQLs from 300 to 500",
 target and relative change a key result states, so this module turns the text
 into a `ParsedKR`. Dates and deadlines ("by March", "in Q3", "2026") and
 numbers that only qualify the metric ("within 30 days", "p95", "Year 9",
-"12-month") are not read as baseline or target.
+"12-month", group ranges such as "grades 3–5" or "18–34 subscribers") are not
+read as baseline or target; fraction words ("cut by a third", "grow by half")
+are relative changes like "by 20%".
 
 Pure regular expressions, no model: fast, deterministic and explainable.
 """
@@ -141,6 +143,23 @@ _SIGNED = re.compile(
     r"(?P<ru>%|pp\b|percentage points?\b|points?\b|pts\b)", re.I)
 _MULTIPLE = re.compile(r"\b(?P<word>double|triple|quadruple|halve|2x|3x|5x|10x)(?:d|s)?\b|"
                        r"\b(?P<half>(?:cut|reduce[d]?)\s+(?:[\w-]+\s+){0,4}?in\s+half)\b", re.I)
+#: A change written as a fraction ("cut by a third", "grow by half", "by two
+#: thirds"): a relative target, read as a factor once the direction is known.
+_FRACTION = re.compile(
+    r"\bby\s+(?:(?P<n>a|one|two|three)\s+)?(?P<d>half|thirds?|quarters?|fifths?|tenths?)\b",
+    re.I)
+_FRACTIONS = {"half": 2.0, "third": 3.0, "thirds": 3.0, "quarter": 4.0, "quarters": 4.0,
+              "fifth": 5.0, "fifths": 5.0, "tenth": 10.0, "tenths": 10.0}
+_NUMERATORS = {None: 1.0, "a": 1.0, "one": 1.0, "two": 2.0, "three": 3.0}
+#: A range that names a group rather than a change ("grades 3–5", "aged 18-34",
+#: "tier 1–2", "18–34 subscribers"): after a group word, or before a noun.
+_GROUP_RANGE = re.compile(
+    r"(?:\b(?:grades?|years?|ages?|aged|tiers?|levels?|bands?|classes|stages?|key\s+stages?|"
+    r"phases?|sizes?|floors?|zones?|wards?|rows?|categor(?:y|ies)|p|priority|sev(?:erity)?)"
+    r"\s*\d+\s*(?:[–—-]|to)\s*\d+\b"
+    r"|(?<![\w.$€£¥₹,])(?<!from )\d+\s?[–—]\s?\d+(?=\s+(?!(?:by|in|this|next|over|within|for|"
+    r"per|on|at|and|or|to|from|points?|pts|pp|percent|[a-z]*s?econds?|mins?|minutes?|hours?|"
+    r"days?|weeks?|months?|years?|[kmb]|bn|mn|million|billion|thousand)\b)[a-z]))", re.I)
 
 _INCREASE_WORDS = re.compile(
     r"\b(?:increase[sd]?|grow(?:s|th)?|raise[sd]?|up|boost|lift|improve|expand|more|higher|"
@@ -292,6 +311,8 @@ def parse_kr(text: str) -> ParsedKR:
     """
     norm = _normalise(text)
     work = _strip_dates(norm)
+    if any(c in work for c in "–—-") or " to " in work:
+        work = _GROUP_RANGE.sub(lambda m: " " * len(m.group(0)), work)
     baseline: Quantity | None = None
     target: Quantity | None = None
     spans: list[tuple[int, int]] = []
@@ -319,6 +340,12 @@ def parse_kr(text: str) -> ParsedKR:
         elif _DECREASE_WORDS.search(work[: rel.start() + 12]) and sign > 0:
             relative = -relative
         spans.append(rel.span())
+    elif (frac := _FRACTION.search(work)) and target is None:
+        share = _NUMERATORS[(frac.group("n") or "").lower() or None] / _FRACTIONS[
+            frac.group("d").lower()]
+        down = _DECREASE_WORDS.search(work[: frac.start()]) is not None
+        relative, relative_unit = (1.0 - share if down else 1.0 + share), "x"
+        spans.append(frac.span())
     else:
         mult = _MULTIPLE.search(work)
         if mult and target is None:

@@ -12,12 +12,12 @@ from evals.critic import DEFAULT_FILE, CodeScore, print_report, score_file
 OWN_SETS = sorted((Path(__file__).parent / "data").glob("varied*.jsonl"))
 
 
-def test_dev_set_micro_f1_is_at_least_085() -> None:
-    assert score_file(DEFAULT_FILE).micro_f1 >= 0.85
+def test_dev_set_micro_f1_is_at_least_095() -> None:
+    assert score_file(DEFAULT_FILE).micro_f1 >= 0.95
 
 
-def test_dev_set_publish_gate_accuracy_is_at_least_090() -> None:
-    assert score_file(DEFAULT_FILE).gate_accuracy >= 0.90
+def test_dev_set_publish_gate_accuracy_is_at_least_095() -> None:
+    assert score_file(DEFAULT_FILE).gate_accuracy >= 0.95
 
 
 @pytest.mark.parametrize("path", OWN_SETS, ids=lambda p: p.name)

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
+
+import chromadb
+import pytest
+from chromadb.config import Settings as ChromaSettings
 from langgraph.types import Command
 
 from agents.draft_templates import DraftObjective
 from agents.runtime import run_config
+from memory import (
+    DocKind,
+    Memory,
+    MiniLMEmbeddingFunction,
+    ingest_closed_cycles,
+    strategy_documents,
+)
+from okr.demo import build_demo_org
 from okr.models import ObjectiveState
 from okr.quality import CritiqueContext, KRInput, OKRInput, TeamInput, critique
 from tools.okr_reads import team_metrics
 
 RETENTION = "o-2026q4-1"
+TODAY = date(2026, 11, 16)  # the day the conftest builds the demo as of
 
 
 def _pending(graph, ctx, start, request, thread="t", **extra):
@@ -135,7 +150,7 @@ def test_asking_for_one_objective_drafts_one(graph, offline_ctx, start):
 
 
 def test_a_blocked_draft_is_revised_until_it_passes(graph, offline_ctx, start):
-    events = list(graph.stream(start("Engineering OKRs for next quarter"), run_config("e"),
+    events = list(graph.stream(start("People OKRs for next quarter"), run_config("e"),
                                context=offline_ctx, stream_mode="updates"))
     steps = [next(iter(e)) for e in events]
     assert "revise" in steps and steps.count("critique") >= 2
@@ -143,33 +158,39 @@ def test_a_blocked_draft_is_revised_until_it_passes(graph, offline_ctx, start):
     assert all(d["critique"]["publishable"] for d in drafts)
 
 
-class _Hit:
-    def __init__(self, key: str, text: str) -> None:
-        self.key, self.text = key, text
+MEMORY_TEAMS = {"t-customer-success", "t-product", "t-sales"}
+RETRO = ("Customer Success retrospective: keeping and growing the customers we have only "
+         "worked where success plans were signed in the kickoff call.")
 
 
-class _Memory:
-    """A memory with the two reads the drafter uses, recording what it was asked."""
+@pytest.fixture(scope="module")
+def memory(tmp_path_factory: pytest.TempPathFactory) -> Memory:
+    """The real memory of the demo's closed quarters plus one retrospective.
 
-    def __init__(self) -> None:
-        self.asked: list[tuple[str, str | None]] = []
+    Objectives only (no notes), of Customer Success and two other teams, so
+    that few texts are embedded and other teams' OKRs are there to be kept out.
+    """
+    client = chromadb.PersistentClient(path=str(tmp_path_factory.mktemp("chroma")),
+                                       settings=ChromaSettings(anonymized_telemetry=False))
+    mem = Memory.for_org("demo", client=client, embedder=MiniLMEmbeddingFunction())
+    demo = build_demo_org("demo", today=TODAY)
+    some_teams = dataclasses.replace(demo, objectives=tuple(
+        o for o in demo.objectives if o.team_id in MEMORY_TEAMS))
+    ingest_closed_cycles(mem, some_teams, notes=False)
+    mem.add(strategy_documents("cs-retro", "2026-Q3 retrospective", RETRO,
+                               team="Customer Success", kind=DocKind.RETROSPECTIVE))
+    return mem
 
-    def similar_okrs(self, text, team=None, k=5):
-        self.asked.append(("similar", team))
-        return [_Hit("objective:o-1", "Objective (Customer Success, 2026-Q1): Onboard faster.")]
 
-    def lessons_for(self, team, topic, k=5):
-        self.asked.append(("lessons", team))
-        return [_Hit("retro:1", "Success plans only stuck when signed in the kickoff call.")]
-
-
-def test_memory_when_given_adds_similar_okrs_and_lessons_to_the_facts(graph, offline_ctx,
-                                                                      start, cs_request):
-    memory = _Memory()
+def test_memory_when_given_adds_similar_okrs_and_lessons_of_the_team_to_the_facts(
+        graph, offline_ctx, start, cs_request, memory):
     offline_ctx.memory = memory
-    state = _pending(graph, offline_ctx, start, cs_request).values
-    assert memory.asked == [("similar", "Customer Success"), ("lessons", "Customer Success")]
-    assert len(state["facts"]["memory"]) == 2
+    remembered = _pending(graph, offline_ctx, start, cs_request).values["facts"]["memory"]
+    okrs = [text for text in remembered if text.startswith("Objective (")]
+    assert len(okrs) >= 3
+    assert all(text.startswith("Objective (Customer Success, 2026-Q") for text in okrs)
+    assert any(RETRO in text for text in remembered)
+    assert len(remembered) == len(set(remembered))
 
 
 def test_without_memory_past_quarters_come_from_the_store(graph, offline_ctx, start,
