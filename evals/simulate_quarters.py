@@ -10,6 +10,14 @@ dependencies across teams that hold the downstream back when they miss,
 over-confident, under-confident, uninformative and silent owners, sparse,
 irregular and stale check-ins, and decreasing metrics.
 
+Owners only partly know how things will end: what they believe mixes inside
+knowledge with the pace they can see, and what they *say* depends on their
+style (calibrated, over-confident until the last weeks, sandbagging, flat,
+silent), so confidence is often uninformative or misleading. Late surges
+are planned ramps that may start too late or run long and end part-way.
+After `as_of` the pace of some metrics changes and some open milestones
+slip, so an ending is never fully predictable from the file.
+
     python -m evals.simulate_quarters OUTDIR [--count 5] [--seed 1] [--shape late_surge]
 
 writes q01.json + q01.outcome.json, ... in the quarter-file format.
@@ -37,7 +45,11 @@ Rng = np.random.Generator
 SHAPES = ("steady", "late_surge", "front_loaded", "plateau", "regress", "lumpy", "noisy")
 SHAPE_WEIGHTS = (0.33, 0.12, 0.10, 0.11, 0.08, 0.11, 0.15)
 CONFIDENCE_STYLES = ("calibrated", "over", "under", "flat", "silent")
-CONFIDENCE_WEIGHTS = (0.42, 0.2, 0.13, 0.12, 0.13)
+CONFIDENCE_WEIGHTS = (0.4, 0.2, 0.12, 0.14, 0.14)
+#: Share of metrics whose pace changes after `as_of`, and the log-normal factor on the rest.
+PACE_CHANGE_SHARE = 0.35
+PACE_CHANGE_LOG_MEAN = -0.15
+PACE_CHANGE_LOG_SD = 0.6
 CADENCES = ("weekly", "biweekly", "irregular", "sparse", "none")
 CADENCE_WEIGHTS = (0.42, 0.25, 0.2, 0.1, 0.03)
 
@@ -88,8 +100,7 @@ def _freeze(t: float, start: float, stop: float) -> float:
 def _shape_curve(rng: Rng, shape: str, final: float) -> Callable[[float], float]:
     """Position (0 = baseline, 1 = target) over working time 0..1."""
     if shape == "late_surge":
-        g = rng.uniform(2.2, 4.0)
-        return lambda t: final * max(t, 0.0) ** g
+        return _hockey_stick(rng, final)
     if shape == "front_loaded":
         g = rng.uniform(0.3, 0.65)
         return lambda t: final * max(t, 0.0) ** g
@@ -108,6 +119,37 @@ def _shape_curve(rng: Rng, shape: str, final: float) -> Callable[[float], float]
         return lambda t: float(sizes[times <= t].sum())
     g = float(np.exp(rng.normal(0.0, 0.25)))
     return lambda t: final * max(t, 0.0) ** g
+
+
+def _hockey_stick(rng: Rng, final: float) -> Callable[[float], float]:
+    """A planned late surge: a slow drift, then a ramp that may not finish in time.
+
+    The ramp is sized to reach `final` but starts late and takes a while; when
+    it starts too late or runs long, the quarter ends part-way up the ramp,
+    which is how real "big final month" plans miss.
+    """
+    drift = float(rng.uniform(0.0, 0.2)) * max(final, 0.0)
+    t0 = float(rng.uniform(0.45, 0.85))
+    width = float(rng.uniform(0.08, 0.45))
+
+    def at(t: float) -> float:
+        if t < t0:
+            return drift * max(t, 0.0) / t0
+        return drift + (final - drift) * min(1.0, (t - t0) / width)
+    return at
+
+
+def _after_cut(rng: Rng, path: Callable[[float], float], cut: float) -> Callable[[float], float]:
+    """What happens after `as_of` is not fully written in the file: pace can change.
+
+    Most key results keep going as before; some speed up (a push, a fix
+    lands), some slow down (people move, priorities shift).
+    """
+    if rng.random() >= PACE_CHANGE_SHARE:
+        return path
+    factor = float(np.exp(rng.normal(PACE_CHANGE_LOG_MEAN, PACE_CHANGE_LOG_SD)))
+    at_cut = path(cut)
+    return lambda t: path(t) if t <= cut else at_cut + factor * (path(t) - at_cut)
 
 
 def _milestone_path(done_at: float) -> Callable[[float], float]:
@@ -170,14 +212,25 @@ def _endpoints(rng: Rng, kind: str, decrease: bool) -> tuple[float, float, str |
     return b, round(b + span, 2), None
 
 
-def _confidence(rng: Rng, style: str, p_hit: float, flat_level: float) -> float | None:
+def _confidence(rng: Rng, style: str, p_hit: float, flat_level: float,
+                elapsed: float) -> float | None:
+    """An owner's stated confidence, given what they believe (`p_hit`).
+
+    Calibrated owners say what they believe; over-confident owners stay high
+    whatever the numbers say until the last weeks ("watermelon" reporting);
+    sandbaggers stay low even when well ahead; flat owners repeat one figure.
+    """
     if style == "silent" or rng.random() < 0.1:
         return None
     if style == "flat":
         c = flat_level + rng.normal(0, 0.04)
+    elif style == "over":
+        honest = max(0.0, (elapsed - 0.8) / 0.2)
+        c = (1 - honest) * rng.uniform(0.7, 0.95) + honest * p_hit + rng.normal(0, 0.03)
+    elif style == "under":
+        c = 0.45 * p_hit + 0.1 + rng.normal(0, 0.06)
     else:
-        gain, shift = {"calibrated": (0.8, 0.0), "over": (0.25, 2.0), "under": (0.6, -1.2)}[style]
-        logit = math.log(max(p_hit, 1e-3) / max(1 - p_hit, 1e-3)) * gain + shift
+        logit = math.log(max(p_hit, 1e-3) / max(1 - p_hit, 1e-3)) * 0.8
         c = 1 / (1 + math.exp(-logit)) + rng.normal(0, 0.05)
     return round(float(np.clip(c, 0.05, 0.95)) * 20) / 20
 
@@ -219,6 +272,7 @@ def simulate_quarter(rng: Rng, *, n_krs: int | None = None, as_of_fraction: floa
         cadence = _choice(rng, CADENCES, CADENCE_WEIGHTS)
         stale = rng.random() < 0.15
         flat_level = float(rng.uniform(0.55, 0.85))
+        insight = float(rng.uniform(0.1, 0.8))
 
         freezes: list[tuple[float, float, str]] = []
         if rng.random() < 0.18:
@@ -241,6 +295,8 @@ def simulate_quarter(rng: Rng, *, n_krs: int | None = None, as_of_fraction: floa
             work = due + sum(min(b, 2.0) - a for a, b, _ in freezes if a < due)
             if stale:
                 work += float(rng.uniform(0, 0.2))
+            if work > frac and rng.random() < 0.2:
+                work += float(rng.uniform(0.0, 0.3))
             value_at = _milestone_path(work)
             final = 1.0 if work <= 0.99 else 0.0
             noise_sd = 0.0
@@ -252,7 +308,7 @@ def simulate_quarter(rng: Rng, *, n_krs: int | None = None, as_of_fraction: floa
             noise_sd = float(rng.choice([0.005, 0.015, 0.03, 0.05]))
             if kr_shape == "noisy":
                 noise_sd = float(rng.uniform(0.08, 0.2))
-            value_at = _metric_path(curve, list(freezes))
+            value_at = _after_cut(rng, _metric_path(curve, list(freezes)), frac)
             final = value_at(1.0)
         final_noise = float(rng.normal(0, noise_sd))
         final_pos = final + final_noise
@@ -270,7 +326,9 @@ def simulate_quarter(rng: Rng, *, n_krs: int | None = None, as_of_fraction: floa
             t = d / total
             pos = value_at(t) + float(rng.normal(0, noise_sd))
             value = _round_value(base + pos * span, span, kind)
-            est = final_score + belief_noise * (0.35 * (1 - t) + 0.08)
+            seen = value_at(t) if kind == "milestone" else min(1.3, pos / max(t, 0.15))
+            est = (insight * final_score + (1 - insight) * seen
+                   + belief_noise * (0.3 * (1 - t) + 0.08))
             p_hit = float(1 / (1 + math.exp(-(est - 0.7) / 0.12)))
             note = str(rng.choice(MILESTONE_NOTES if kind == "milestone" and rng.random() < 0.4
                                   else NEUTRAL))
@@ -287,7 +345,7 @@ def simulate_quarter(rng: Rng, *, n_krs: int | None = None, as_of_fraction: floa
                     blocker_said = False
             entry: dict[str, Any] = {"date": (start + timedelta(days=d)).isoformat(),
                                      "value": value}
-            conf = _confidence(rng, style, p_hit, flat_level)
+            conf = _confidence(rng, style, p_hit, flat_level, t)
             if conf is not None:
                 entry["confidence"] = conf
             entry["note"] = note

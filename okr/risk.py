@@ -69,6 +69,7 @@ STATUSES: tuple[str, ...] = ("on_track", "at_risk", "off_track")
 METRIC_INPUTS: tuple[str, ...] = (
     "progress", "pace_gap", "trend_p_miss", "elapsed", "stalled", "regressing", "stale",
     "no_check_ins", "confidence_c", "confidence_missing", "confidence_drop", "blocker",
+    "confidence_over", "confidence_under",
 )
 MILESTONE_INPUTS: tuple[str, ...] = (
     "progress", "elapsed", "stale", "no_check_ins", "confidence_c", "confidence_missing",
@@ -135,13 +136,24 @@ def default_model() -> RiskModel:
 
 
 def model_columns(sig: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
-    """The model's inputs, derived from the signals (same for fitting and scoring)."""
+    """The model's inputs, derived from the signals (same for fitting and scoring).
+
+    Owners' confidence is often uninformative or misleading (over-confident
+    owners who stay green until the end, sandbaggers who stay low while
+    ahead), so besides its level the model sees how far it sits above
+    (`confidence_over`) or below (`confidence_under`) the probability of
+    hitting that the trend alone implies; the fit decides how much a
+    disagreement with the evidence is worth.
+    """
     conf = sig["confidence"]
     missing = np.isnan(conf)
     cols = {name: np.asarray(sig[name], dtype=np.float64) for name in SIGNAL_NAMES}
     cols["no_check_ins"] = (sig["n_check_ins"] == 0).astype(np.float64)
     cols["confidence_missing"] = missing.astype(np.float64)
     cols["confidence_c"] = np.where(missing, 0.0, conf - CONFIDENCE_CENTRE)
+    gap = np.where(missing, 0.0, conf - (1.0 - sig["trend_p_miss"]))
+    cols["confidence_over"] = np.maximum(gap, 0.0)
+    cols["confidence_under"] = np.maximum(-gap, 0.0)
     return cols
 
 

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from evals.fit_risk import fit, simulated_set
+from evals.fit_risk import fit, holdout_set, simulated_set
 from evals.simulate_quarters import simulate_quarter
 from okr.quarter import dump_quarter, parse_quarter
 from okr.risk import RiskModel
@@ -28,6 +29,25 @@ def test_simulation_draws_varied_shapes_and_both_outcomes() -> None:
     shapes = {o["shape"] for o in outcome.values()}
     assert {"late_surge", "milestone", "plateau"} <= shapes
     assert {o["missed"] for o in outcome.values()} == {True, False}
+
+
+def test_simulated_late_surges_sometimes_land_and_sometimes_miss() -> None:
+    _, outcome = simulate_quarter(np.random.default_rng(6), n_krs=80, shape="late_surge")
+    surges = [o for o in outcome.values() if o["shape"] == "late_surge"]
+    assert {o["missed"] for o in surges} == {True, False}
+
+
+def test_over_confident_owners_stay_high_on_key_results_that_miss() -> None:
+    q, outcome = simulate_quarter(np.random.default_rng(8), n_krs=200, as_of_fraction=0.5)
+    stated = [c.confidence for k in q.key_results for c in k.check_ins
+              if outcome[k.id]["confidence_style"] == "over" and outcome[k.id]["missed"]
+              and c.confidence is not None]
+    assert stated and min(stated) >= 0.6
+
+
+def test_fitting_never_uses_the_evaluation_seed_of_the_holdout_generator() -> None:
+    with pytest.raises(ValueError):
+        holdout_set(range(2026, 2028))
 
 
 def test_same_seed_gives_the_same_quarter() -> None:

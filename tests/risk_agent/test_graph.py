@@ -163,8 +163,8 @@ def test_a_quarter_file_is_scanned_without_a_store_and_nothing_is_recorded(setti
 
 def test_model_writes_the_root_cause_from_notes_sent_as_data(
         server: ScriptedServer, llm_ctx: AgentContext):
-    summary = ("Engineering's work waits on Platform's migration (kr-2026q4-15-2, p_miss "
-               "0.89); the notes name the data-warehouse migration as the blocker.")
+    summary = ("Engineering's work waits on Platform's migration (kr-2026q4-15-2); "
+               "the notes name the data-warehouse migration as the blocker.")
     server.script(Reply({"summary": summary}))
     graph = _graph()
     graph.invoke({**START, "kr_ids": [DEPENDENT]}, run_config("m"), context=llm_ctx)
