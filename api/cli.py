@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from api.cli_app import app, err_console
-from api.commands import critique, draft, memory, review, risk, runtime, store, views  # noqa: F401
+from api.commands import critique, cycle, draft, memory, review, risk, runtime, store, views  # noqa: F401
 from okr.errors import OKRError
 
 __all__ = ["app", "main"]

@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from api.cli_app import app, console, err_console
+from api.commands.memory import open_org_memory
 from api.commands.store import ORG_OPTION, open_store
 from okr.errors import ValidationError
 from okr.settings import Settings
@@ -47,24 +48,6 @@ _STEP_LABEL = {
     "approve": "awaiting approval",
     "write": "writing",
 }
-
-
-def _memory(settings: Settings, org_id: str, use: bool) -> Any:
-    """The organisation's memory when it has been built (or a server is configured), else None."""
-    if not use:
-        return None
-    from memory.client import memory_path
-
-    if not (settings.chroma_url or memory_path(settings).exists()):
-        return None
-    try:
-        from memory import open_memory
-
-        return open_memory(org_id, settings)
-    except Exception as exc:  # memory is optional for drafting
-        err_console.print(f"memory unavailable ({exc.__class__.__name__}); drafting from the "
-                          "store only", highlight=False)
-        return None
 
 
 def _describe(node: str, update: dict[str, Any]) -> str:
@@ -194,7 +177,8 @@ def draft_command(
     settings = Settings()
     with open_store(org) as (store, org_id), open_checkpointer(settings) as saver:
         ctx = AgentContext.create(settings, org_id=org_id, agent="drafter", store=store,
-                                  memory=_memory(settings, org_id, use_memory))
+                                  memory=open_org_memory(settings, org_id, purpose="drafting")
+                                  if use_memory else None)
         graph = build(saver)
         thread = resume or f"draft-{ctx.run_id}"
         config = run_config(thread)

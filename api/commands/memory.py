@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from api.cli_app import app, console
+from api.cli_app import app, console, err_console
 from api.commands.store import ORG_OPTION, STATUS_STYLE, open_store
 from okr.errors import ValidationError
 from okr.scoring import status_for
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from memory import IngestReport, Memory
     from okr.store import Store
 
-__all__ = ["memory_app", "sync_memory"]
+__all__ = ["memory_app", "open_org_memory", "sync_memory"]
 
 memory_app = typer.Typer(help="The vector memory of past quarters.", no_args_is_help=True)
 app.add_typer(memory_app, name="memory")
@@ -47,6 +47,32 @@ def sync_memory(store: Store, memory: Memory, cycle_ids: set[str] | None = None,
         memory.forget()
     snapshot = store.load_snapshot(memory.org_id)
     return ingest_closed_cycles(memory, snapshot, cycle_ids)
+
+
+def open_org_memory(settings: Settings, org_id: str, *, purpose: str) -> Memory | None:
+    """The organisation's memory when it has been filled, else None, for a command that
+    can do without it (a review, a draft).
+
+    None when no memory was ever built here (no `<data_dir>/memory` and no
+    OKR_CHROMA_URL) or the organisation has nothing in it. A memory that
+    can't be opened (server down, another embedding model) never fails the
+    command: it is said once on standard error, naming only the kind of
+    failure, and the command goes on without it ("the review goes on
+    without it": `purpose` names what goes on).
+    """
+    from memory.client import memory_path
+
+    if not (settings.chroma_url or memory_path(settings).exists()):
+        return None
+    try:
+        from memory import open_memory
+
+        memory = open_memory(org_id, settings)
+        return memory if memory.count() else None
+    except Exception as exc:  # memory is optional here: go on without it
+        err_console.print(f"[dim]memory unavailable ({type(exc).__name__}); {purpose} goes on "
+                          "without it[/]", highlight=False)
+        return None
 
 
 @memory_app.command("rebuild")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import typer
 
-from api.cli_app import app, console, err_console
+from api.cli_app import app, console
+from api.commands.memory import open_org_memory
 from api.commands.store import ORG_OPTION, open_store
 from okr.errors import ValidationError
 from okr.settings import Settings
@@ -21,20 +22,6 @@ from okr.settings import Settings
 __all__ = ["review"]
 
 FORMATS = ("md", "html", "json")
-
-
-def _open_memory(settings: Settings, org_id: str) -> object | None:
-    """The organisation's memory if it has been filled (`okr memory ...`), else None."""
-    if not (settings.data_dir / "memory").exists() and not settings.chroma_url:
-        return None
-    try:
-        from memory import open_memory
-
-        mem = open_memory(org_id, settings)
-        return mem if mem.count() else None
-    except Exception as exc:  # memory is optional: a review never fails for want of it
-        err_console.print(f"[dim]memory not used: {type(exc).__name__}[/]")
-        return None
 
 
 @app.command()
@@ -67,7 +54,7 @@ def review(
             raise ValidationError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from exc
         store.get_organisation(org_id)
         ctx = AgentContext.create(settings, org_id=org_id, agent="reviewer", store=store,
-                                  memory=_open_memory(settings, org_id))
+                                  memory=open_org_memory(settings, org_id, purpose="the review"))
         written = write_review(ctx, kind, cycle=cycle, team=team, as_of=day)
         text = (to_html(written) if fmt == "html" else dumps(written) + "\n" if fmt == "json"
                 else to_markdown(written))

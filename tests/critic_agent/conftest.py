@@ -1,10 +1,11 @@
 """Fixtures for the critic agent and the publish gate.
 
 `llm_ctx` is a run context whose model is the scripted server (tests/conftest.py),
-with tiny waits; `offline_ctx` has no model. `store` is a real SQLite store
-holding `acme`, with a Growth (marketing) team in 2026-Q1: `o-good` passes
-the critic, `o-bad` has blocking findings (a task objective, an output key
-result and a key result without a baseline).
+with tiny waits; `offline_ctx` has no model. `store` is a real store (SQLite
+unless a module overrides `store_url`) holding `acme`, with a Growth
+(marketing) team in 2026-Q1: `o-good` passes the critic, `o-bad` has
+blocking findings (a task objective, an output key result and a key result
+without a baseline).
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ def good_objective(oid: str, title: str) -> Objective:
 
 @pytest.fixture
 def store_url(tmp_path: Path) -> str:
+    """The database `store` opens: a SQLite file (a module may override this fixture to run
+    on every backend, see tests/support/stores.py)."""
     return f"sqlite:///{tmp_path / 'store.sqlite3'}"
 
 

@@ -1,10 +1,16 @@
-"""The publish gate on a real store: errors block, an override needs and records a reason."""
+"""The publish gate on a real store: errors block, an override needs and records a reason.
+
+Run on SQLite and on PostgreSQL (tests/support/stores.py): `store` (the
+folder's conftest) opens this module's `store_url`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from stores import BACKENDS, database_url
 
 from agents.publishing import PublishBlocked, okr_input_for, publish_objective
 from agents.runtime import AgentContext
@@ -13,6 +19,12 @@ from okr.models import Objective, ObjectiveState, OrgSnapshot
 from okr.store import Store
 
 ORG = "acme"
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database_url(request.param, tmp_path) as url:
+        yield url
 
 
 def _state(store: Store, oid: str) -> ObjectiveState:

@@ -37,9 +37,16 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(store_path: Path) -> Iterator[Store]:
-    """The demo organisation (Northwind) as of AS_OF, in a fresh SQLite store."""
-    s = Store(f"sqlite:///{store_path}")
+def store_url(store_path: Path) -> str:
+    """The database `store` opens: a SQLite file (a module may override this fixture to run
+    on every backend, see tests/support/stores.py)."""
+    return f"sqlite:///{store_path}"
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """The demo organisation (Northwind) as of AS_OF, in a fresh store (SQLite by default)."""
+    s = Store(store_url)
     s.save_snapshot(build_demo_org(ORG, AS_OF), replace=True)
     try:
         yield s

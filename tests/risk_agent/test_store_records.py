@@ -1,10 +1,17 @@
-"""Decisions and nudge records in the store, and the radar's reads, stay inside one organisation."""
+"""Decisions and nudge records in the store, and the radar's reads, stay inside one organisation.
+
+Run on SQLite and on PostgreSQL (tests/support/stores.py): `store` (the
+folder's conftest) opens this module's `store_url`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from stores import BACKENDS, database_url
 
 from okr.demo import build_demo_org
 from okr.errors import NotFoundError
@@ -13,6 +20,12 @@ from tools.store_reads import cycle_view
 
 AS_OF = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database_url(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

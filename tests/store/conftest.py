@@ -1,22 +1,19 @@
 """Fixtures: a fresh store per test, on SQLite always and on PostgreSQL when reachable.
 
-PostgreSQL comes from OKR_TEST_POSTGRES_URL (default: the local test server).
-Each test gets its own schema, dropped afterwards, so runs never collide. An
-unreachable server skips the PostgreSQL half, unless OKR_REQUIRE_POSTGRES is
-set (as CI does), where it fails.
+The databases come from tests/support/stores.py (shared with the other
+folders whose tests run on both backends): PostgreSQL from
+OKR_TEST_POSTGRES_URL, a schema per test, skipped when unreachable unless
+OKR_REQUIRE_POSTGRES is set, where it fails.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, make_url
+from stores import BACKENDS, database_url
 
 from okr.models import (
     CheckIn,
@@ -30,59 +27,12 @@ from okr.models import (
 )
 from okr.store import Store
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
-
-def _pg_base() -> URL | None:
-    """The server URL when reachable (creating its database if missing), else None."""
-    url = make_url(os.environ.get("OKR_TEST_POSTGRES_URL", DEFAULT_PG))
-    args = {"connect_timeout": 3}
-    try:
-        engine = create_engine(url, connect_args=args)
-        with engine.connect():
-            pass
-        engine.dispose()
-        return url
-    except Exception as first:
-        try:
-            admin = create_engine(url.set(database="postgres"), connect_args=args,
-                                  isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-            admin.dispose()
-            return url
-        except Exception:
-            if os.environ.get("OKR_REQUIRE_POSTGRES"):
-                pytest.fail(f"PostgreSQL required but unreachable at "
-                            f"{url.render_as_string(hide_password=True)}: {first}")
-            return None
-
-
-@pytest.fixture(scope="session")
-def pg_base() -> URL | None:
-    return _pg_base()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to an empty database of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
-        return
-    base: URL | None = request.getfixturevalue("pg_base")
-    if base is None:
-        pytest.skip("PostgreSQL is not reachable (set OKR_REQUIRE_POSTGRES=1 to fail instead)")
-    schema = f"qd_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = base.update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with database_url(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
