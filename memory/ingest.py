@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from memory.documents import check_in_documents, closed_cycles, objective_document
 from memory.store import Memory
 from okr.errors import ValidationError
-from okr.models import OrgSnapshot
+from okr.models import TRACKED_STATES, OrgSnapshot
 
 __all__ = ["IngestReport", "ingest_closed_cycles"]
 
@@ -33,7 +33,9 @@ def ingest_closed_cycles(memory: Memory, snapshot: OrgSnapshot,
 
     Objectives of a closed cycle go in with their final scores and outcomes,
     and each non-empty check-in note goes in on its own. Open cycles are
-    left out: their scores are not final yet. `notes=False` skips the
+    left out: their scores are not final yet. So are objectives that were
+    never worked on (drafts retired when the cycle closed): a 0.00 score
+    there says nothing about what was tried. `notes=False` skips the
     check-in notes (objectives only, much less to embed).
     """
     if snapshot.organisation.id != memory.org_id:
@@ -46,7 +48,7 @@ def ingest_closed_cycles(memory: Memory, snapshot: OrgSnapshot,
     objectives = note_count = 0
     for objective in snapshot.objectives:
         cycle = by_id.get(objective.cycle_id)
-        if cycle is None:
+        if cycle is None or objective.state not in TRACKED_STATES:
             continue
         documents.append(objective_document(objective, cycle, teams))
         objectives += 1
