@@ -315,6 +315,11 @@ _NOTES: dict[str, tuple[str, ...]] = {
         "Fell short: two key hires did not start until late in the quarter.",
         "Missed: waiting on the security review for most of the quarter.",
     ),
+    "stretch": (
+        "A good quarter: most of the way to a stretch target.",
+        "Short of the full target but well past 0.7; the approach works.",
+        "Strong finish; the last part of the target needs another quarter.",
+    ),
     "partial": (
         "Partly there; the last push came too late.",
         "Good progress but short of the target; carrying it over.",
@@ -564,7 +569,8 @@ class _Builder:
              last_of_cycle: bool) -> str:
         rng = self.rng
         if last_of_cycle:
-            kind = "hit" if fate >= 0.7 else "partial" if fate >= 0.4 else "miss"
+            kind = ("hit" if p >= 0.95 else "stretch" if p >= 0.7
+                    else "partial" if p >= 0.4 else "miss")
             return rng.choice(_NOTES[kind])
         if trouble == "blocked_falling" and frac > 0.3:
             return _NOTES["blocked"][0]

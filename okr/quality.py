@@ -41,7 +41,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
 from okr.models import Direction
-from okr.quantities import ParsedKR, Quantity, format_quantity, parse_kr
+from okr.quantities import ParsedKR, Quantity, format_quantity, parse_kr, strip_bullet
 
 __all__ = [
     "MAX_KRS",
@@ -241,8 +241,10 @@ _OUTCOME_QUALIFIER = re.compile(
            "every", "everyone", "everybody", "until", "whenever", "trust", "love", "want",
            "choose", "need", "needs",
            "reliably", "consistently", r"right\s+first\s+time", r"first\s+time",
-           r"on\s+time", r"in\s+full", "safely", "accurately", "error-free",
-           "defect-free", r"ready\s+(?:for|to)"), re.I)
+           r"on\s+time", r"in\s+full", "safely", "accurately", r"on\s+budget",
+           r"with\s+(?:zero|no|nil|minimal|fewer|less)",
+           r"(?:error|defect|incident|accident|injury|mistake|surprise|hassle|stress|"
+           r"worry|complaint|rework)-free", r"ready\s+(?:for|to)"), re.I)
 #: Coverage of a rollout ("to every home", "across all clinics", "migrate every
 #: branch") is its scope, not a result for anyone, so it does not count as an
 #: outcome qualifier; "ship every order on the day" is a service standard instead.
@@ -316,7 +318,11 @@ _STRONG_ACTIVITY = re.compile(
            r"story\s+points?", r"lines\s+of\s+code", r"commits", r"dials", r"experiments",
            r"sales\s+calls", r"e-?mails\s+per", r"meetings\s+held", r"releases",
            r"events\s+(?:run|hosted|held)", r"articles\s+(?:written|published)",
-           r"home\s+visits", r"inspections\s+(?:completed|conducted|carried out)")
+           r"home\s+visits", r"inspections\s+(?:completed|conducted|carried out)",
+           r"(?:recruitment|fundraising|blood|donation|membership|enrol?ment|awareness|"
+           r"clean-?up|food|collection)\s+drives", r"roadshows",
+           r"(?:jobs?|careers?|recruitment|trade|open)\s+fairs", r"open\s+(?:days|evenings)",
+           r"site\s+visits", r"door-?knocking(?:\s+sessions)?")
     + r"(?=\s+(?:per|a|an|each|every|sent|made|run|held|hosted|launched|published|posted|"
     r"delivered|completed|written|logged|done|conducted|from|to)\b|\s*[:(→]|\s+\d|\s*$)",
     re.I)
@@ -341,6 +347,27 @@ _PER_WORKER = re.compile(
     r"\b(?:" + _ACTIVITY_NOUNS + r"|hours)\b(?:\s+[\w-]+){0,2}?\s+per\s+(?:sales\s*)?"
     r"(?:rep|representative|sdr|bdr|ae|agent|seller|salesperson|account\s+manager|csm|"
     r"employee|engineer|developer|designer|recruiter|nurse|teacher|person|head|fte)s?\b", re.I)
+#: Work counted only when it was right first time ("tickets resolved at first
+#: contact", "repairs fixed on the first visit") is a quality outcome, not activity.
+_FIRST_TIME = re.compile(
+    r"\b(?:at|on|in)\s+(?:the\s+)?first\s+(?:contact|call|visit|attempt|touch|submission)\b|"
+    r"\bright[- ]first[- ]time\b|\bfirst[- ]time[- ]right\b", re.I)
+#: Something customers do themselves ("tests booked online", "orders placed via
+#: the app", "renewals completed by members") is their behaviour, not our work.
+_DONE_BY_CUSTOMERS = re.compile(
+    r"\b(?:booked|made|placed|completed|submitted|done|paid|renewed|started)\s+(?:online|"
+    r"via\s+(?:the\s+)?(?:app|web|website|portal|self-service)|self-serve[d]?|"
+    r"by\s+(?:customers|patients|clients|members|users|guests|parents|students|tenants))\b",
+    re.I)
+#: Any leading verb with a count of new deliverables ("Bake 3 new sourdough
+#: varieties", "Add 12 new menu items", "Launch 4 new SKUs"): things made, not results.
+_NEW_DELIVERABLES = re.compile(
+    r"^\s*[a-z]+\s+(?:at\s+least\s+)?\d[\d,.]*\s+(?:brand[- ])?new\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:products?|varieties|recipes|flavou?rs|skus|features|dishes|menu\s+items|items|"
+    r"lines|ranges|designs|courses|modules|services|offerings|formulas|formulations|"
+    r"templates|styles|collections|titles|routes|apps?|tools?|versions|packages|bundles|"
+    r"reports|dashboards|videos|guides|episodes|programmes|programs|exhibits|shows)\b",
+    re.I)
 _SIGN_DEALS = re.compile(r"^\s*sign\s+(?:\d[\d,]*\s+)?(?:new\s+)?(?:[\w-]+\s+)?"
                          r"(?:agreements?|partnerships?|mous?|contracts\s+with\s+partners|"
                          r"memoranda)\b", re.I)
@@ -359,15 +386,36 @@ _DEADLINE = re.compile(
     r"june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
     r"q[1-4]|h[12]|(?:19|20)\d{2}|quarter|year|cycle|term|semester|season|summer|spring|"
     r"autumn|fall|winter|month|week|launch|go-live|deadline|\d{4}-\d{2})\b", re.I)
+#: Head nouns of activity a team runs or does, counted per period. Words that
+#: are also outcomes ("app sessions", "website visits", "test drives") count
+#: only with a qualifier that makes them activity ("training sessions",
+#: "site visits", "recruitment drives").
+_RATE_ACTIVITY_NOUNS = (
+    r"posts|e-?mails|calls|meetings|webinars|articles|videos|reels|stories|tweets|events|"
+    r"campaigns|talks|workshops|trainings|newsletters|podcasts|demos|demonstrations|"
+    r"presentations|mailings|mailshots|mailouts|briefings|huddles|stand-?ups|site\s+walks|"
+    r"(?:story|training|coaching|tutoring|mentoring|info(?:rmation)?|drop-in|door-?knocking|"
+    r"outreach|awareness|induction|q&a|listening|engagement|recruitment|fundraising)"
+    r"[- ]?(?:time\s+)?sessions|"
+    r"(?<!test\s)(?<!hard\s)(?<!disk\s)(?<!usb\s)drives|fairs|roadshows|"
+    r"open\s+(?:days|evenings|mornings)|field\s+days|tastings|seminars|conferences|"
+    r"trade\s+shows|exhibitions|meetups|hackathons|leaflet\s+drops|canvass(?:es|ing)|"
+    r"(?:site|home|field|sales|farm|school|supplier|audit|follow-?up|outreach|prospect)"
+    r"\s+visits"
+)
+#: Participles that make the counted noun before them work done ("letters sent",
+#: "treatments carried out", "tastings hosted") whatever the noun is.
+_RATE_PARTICIPLES = (r"sent|held|hosted|run|organi[sz]ed|conducted|carried\s+out|performed|"
+                     r"mailed|emailed|e-mailed|staged|put\s+on")
 #: Activity counted per period or per piece of work, even written from-to
-#: ("Instagram posts per week from 3 to 7", "Toolbox talks per week: 2 → 5").
+#: ("Instagram posts per week from 3 to 7", "Toolbox talks per week: 2 → 5",
+#: "Sales calls made per rep per day 30 to 45", "Recall letters sent per month").
 _ACTIVITY_RATE = re.compile(
     r"^\s*(?!(?:inbound|incoming|customer|support|missed|abandoned|complaint|unanswered|"
-    r"dropped)\b)(?:[\w'-]+\s+){0,2}?(?:posts|e-?mails|calls|meetings|webinars|articles|videos|"
-    r"reels|stories|tweets|events|campaigns|talks|workshops|trainings|newsletters|podcasts|"
-    r"demos|presentations|mailings|mailshots|briefings|huddles|stand-?ups|site\s+walks|"
-    r"(?:story|training|coaching|tutoring|mentoring|info(?:rmation)?|drop-in)[- ]?(?:time\s+)?"
-    r"sessions)\s+(?:(?:per|a|an|each|every)\s+[\w-]+\s*){1,2}(?:from\b|:|→|\d)", re.I)
+    r"dropped)\b)(?:[\w'&-]+\s+){0,3}?(?:(?:" + _RATE_ACTIVITY_NOUNS + r")"
+    r"(?:\s+(?:" + _RATE_PARTICIPLES + r"|made|delivered|given|booked|completed|logged|"
+    r"done|attended))?|[\w'-]+s\s+(?:" + _RATE_PARTICIPLES + r"))"
+    r"\s+(?:(?:per|a|an|each|every)\s+[\w-]+\s*){1,2}(?:from\b|:|→|\d)", re.I)
 
 _METRIC_NOUNS = re.compile(
     _words(r"rates?", "ratio", "share", "percentage", "percent", "proportion",
@@ -404,7 +452,9 @@ _MACRO = re.compile(
            r"market\s+growth", r"market\s+size", r"category\s+growth", r"tam",
            r"election", r"tax\s+rates?", r"minimum\s+wage", r"seasonal\s+(?:flu|influenza)",
            r"(?:flu|influenza|covid(?:-19)?|measles|malaria|dengue)\s+(?:cases|outbreaks?)",
-           r"pandemic"), re.I)
+           r"pandemic", r"solar\s+(?:storms?|flares?)", r"geomagnetic\s+storms?",
+           r"space\s+weather", r"earthquakes?", r"heatwaves?", r"droughts?",
+           r"frost\s+days"), re.I)
 _SHARE_PRICE = re.compile(_words(r"share\s+price", r"stock\s+price",
                                  r"market\s+cap(?:itali[sz]ation)?",
                                  r"shareholder\s+returns?", r"tsr", r"eps", r"p/e"), re.I)
@@ -483,6 +533,7 @@ def is_objective_vague(objective: str) -> bool:
     "better", "great", "things", "excellence") is at most one word: "Be the
     best", "Do better at sales", "Make data great".
     """
+    objective = strip_bullet(objective)
     if _MAKE_IT_BETTER.match(objective):
         return True
     tokens = _tokens(objective)
@@ -505,6 +556,7 @@ def is_objective_task(objective: str) -> bool:
     as a result ("that ...", "more", "faster", "for every ..."), and its
     object is concrete, not "trust" or "a culture of ...".
     """
+    objective = strip_bullet(objective)
     if _CERTIFY.match(objective) and not _OUTCOME_QUALIFIER.search(objective):
         return True
     m = _TASK_VERBS.match(objective)
@@ -524,8 +576,24 @@ def _norm_function(function: str | None, team_name: str | None) -> str:
     return f"{function or ''} {team_name or ''}".lower()
 
 
+#: "Our price vs the spot price", "win rate against competitors", "premium over
+#: market": our own figure measured against an outside reference. What follows
+#: the marker is the yardstick, so only the words before it decide reach.
+_AGAINST_REFERENCE = re.compile(
+    r"\s(?:vs\.?|versus|relative\s+to|compared\s+(?:with|to)|benchmarked\s+(?:against|to)|"
+    r"index(?:ed)?\s+(?:against|to)|premium\s+(?:over|to)|discount\s+to|against|"
+    r"as\s+a\s+(?:%|percentage|share|multiple)\s+of)\s", re.I)
+
+
+def _own_part(text: str) -> str:
+    """The words before a comparison with an outside reference, or the whole text."""
+    m = _AGAINST_REFERENCE.search(text)
+    return text[: m.start()] if m and re.search(r"\w", text[: m.start()]) else text
+
+
 def _is_influenceable(text: str, function: str | None, team_name: str | None) -> bool:
     who = _norm_function(function, team_name)
+    text = _own_part(text)
     if _COMPETITOR.search(text):
         return False
     if _INDUSTRY_TOTAL.search(text) and not re.search(r"\b(?:our|we|us)\b", text, re.I):
@@ -551,7 +619,9 @@ def _is_influenceable(text: str, function: str | None, team_name: str | None) ->
 def _is_output(text: str, parsed: ParsedKR, direction: Direction | None,
                ratio_metric: bool) -> bool:
     """Work done rather than a change in an outcome: tasks, milestones, activity counts."""
-    if _SIGN_DEALS.match(text) or (_VERB_ACTIVITY_COUNT.match(text) and not ratio_metric):
+    if _SIGN_DEALS.match(text) or (
+            (_VERB_ACTIVITY_COUNT.match(text) or _NEW_DELIVERABLES.match(text))
+            and not ratio_metric):
         return True
     if (_STRONG_PARTICIPLE.match(text) and parsed.target is not None
             and parsed.target.value == 100 and parsed.target.unit == "%"):
@@ -573,6 +643,8 @@ def _is_output(text: str, parsed: ParsedKR, direction: Direction | None,
         return False
     if _ACTIVITY_RATE.match(text):
         return True
+    if _FIRST_TIME.search(text) or _DONE_BY_CUSTOMERS.search(text):
+        return False
     if (_STRONG_ACTIVITY.search(text) or _ACTIVITY_WITH_PARTICIPLE.search(text)
             or _SIGN_DEALS.match(text) or _PER_WORKER.search(text)):
         return True
@@ -606,7 +678,8 @@ def assess_kr(kr: KRInput, function: str | None = None,
     otherwise it needs a target and then a baseline (a relative change such as
     "by 20%" counts as a target without a baseline).
     """
-    parsed = parse_kr(kr.text)
+    text = strip_bullet(kr.text)
+    parsed = parse_kr(text)
     baseline = kr.baseline if kr.baseline is not None else _value(parsed.baseline)
     target = kr.target if kr.target is not None else _value(parsed.target)
     unit = kr.unit or parsed.unit
@@ -616,12 +689,12 @@ def assess_kr(kr: KRInput, function: str | None = None,
     has_target = target is not None or parsed.relative_change is not None
     codes: list[FindingCode] = []
 
-    if _is_output(kr.text, parsed, direction, _is_ratio(parsed, kr.unit)):
+    if _is_output(text, parsed, direction, _is_ratio(parsed, kr.unit)):
         codes.append(FindingCode.KR_OUTPUT)
-    elif not (parsed.has_numbers or structured or _measurable_without_numbers(kr.text)):
+    elif not (parsed.has_numbers or structured or _measurable_without_numbers(text)):
         codes.append(FindingCode.KR_NOT_MEASURABLE)
     else:
-        text_for_reach = f"{kr.text} {kr.metric or ''}"
+        text_for_reach = f"{text} {kr.metric or ''}"
         if not _is_influenceable(text_for_reach, function, team_name):
             codes.append(FindingCode.KR_NOT_INFLUENCEABLE)
         elif not has_target:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from okr.models import Direction
 
-__all__ = ["ParsedKR", "Quantity", "format_quantity", "parse_kr", "parse_quantity"]
+__all__ = ["ParsedKR", "Quantity", "format_quantity", "parse_kr", "parse_quantity",
+           "strip_bullet"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ _UNIT_WORDS = (
     r"ms\b|milliseconds?\b|s\b|secs?\b|seconds?\b|mins?\b|minutes?\b|h\b|hrs?\b|hours?\b|"
     r"business days?\b|working days?\b|days?\b|weeks?\b|months?\b|years?\b|"
     r"kb\b|mb\b|gb\b|tb\b|km\b|kg\b|tonnes?\b|t\b|kwh\b|mwh\b|"
+    r"[★☆⭐✭✩]|stars?\b|°\s?[cf]\b|°|‰|"
     r"/\s?\d+(?:\.\d+)?(?![\d/])|out of \d+\b|:\s?1\b|/\s?(?:month|week|day|year|quarter)\b"
 )
 _Q = (
@@ -71,7 +73,7 @@ _Q = (
     r"(?P<{n}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?![\d]|[.,]\d|-[a-z])(?:\s?(?P<{n}mult>k|thousand|mn|million|bn|billion|m|b)(?![a-z]))?"
     r"(?:\s?(?P<{n}unit>" + _UNIT_WORDS + r"))?"
-    r"(?:\s?(?P<{n}cur2>usd|eur|gbp|chf|inr)\b)?"
+    r"(?:\s?(?P<{n}cur2>(?:usd|eur|gbp|chf|inr)\b|[$€£¥₹](?!\s?\d)))?"
 )
 
 
@@ -215,6 +217,10 @@ def _normalise_unit(raw: str) -> str:
         return "/" + u.split()[-1]
     if u.startswith(":"):
         return ":1"
+    if u in _STAR_UNITS:
+        return "★"
+    if u.startswith("°"):
+        return u.replace(" ", "")
     return u.rstrip("s") if u.endswith(("days", "weeks", "months", "years", "tonnes")) else u
 
 
@@ -238,8 +244,26 @@ def format_quantity(q: Quantity | float | None, unit: str | None = None) -> str:
     return f"{text} {unit}" if unit else text
 
 
+_STAR_UNITS = {"★", "☆", "⭐", "✭", "✩", "star", "stars"}
+#: A list marker or key-result label at the start ("• ", "- ", "* ", "– ",
+#: "1) ", "KR2: "): layout, not words of the key result.
+_BULLET = re.compile(
+    r"^\s*(?:[•·▪◦‣∙●○■□►▶➤✓✔]\s*|[*–—-]\s+|\d{1,2}[.)]\s+(?=[^\d\s])|"
+    r"kr\s?\d{1,2}\s*[:.)–—-]\s*)", re.I)
+#: A decimal comma ("4,1", "98,2%"): one or two digits after the comma, not a
+#: thousands group ("1,200") and not part of a list of numbers ("3,4,5").
+_DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d+),(\d{1,2})(?![\d]|[.,]\d)")
+
+
+def strip_bullet(text: str) -> str:
+    """The text without a leading list marker or "KR1:" label."""
+    return _BULLET.sub("", text, count=1)
+
+
 def _normalise(text: str) -> str:
-    t = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+    t = strip_bullet(text)
+    t = t.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+    t = _DECIMAL_COMMA.sub(r"\1.\2", t)
     t = _ARROWS.sub(" → ", t)
     return re.sub(r"\b(?:zero|nil)\b", "0", t, flags=re.I)
 
@@ -385,8 +409,16 @@ _QUALIFIER_BEFORE = re.compile(
     r"aged)\s*$", re.I)
 
 
+_TIME_UNITS = {"ms", "s", "min", "h", "day", "business day", "working day", "week", "month",
+               "year"}
+_DATA_UNITS = {"kb", "mb", "gb", "tb"}
+
+
 def _compatible(a: Quantity, b: Quantity) -> bool:
-    return a.unit is None or b.unit is None or a.unit == b.unit
+    """Same unit, a missing one, or two units of one kind ("3 days -> 4 hours")."""
+    if a.unit is None or b.unit is None or a.unit == b.unit:
+        return True
+    return any(a.unit in family and b.unit in family for family in (_TIME_UNITS, _DATA_UNITS))
 
 
 def _find_pair(work: str) -> tuple[Quantity, Quantity, tuple[int, int]] | None:

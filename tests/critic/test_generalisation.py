@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from okr.models import Direction
 from okr.quality import KRInput, assess_kr, is_objective_task, is_objective_vague
 from okr.quantities import parse_kr
 
@@ -174,3 +175,173 @@ def test_an_outside_body_s_process_is_influenceable_for_that_body() -> None:
 
 def test_our_share_of_an_industry_total_is_influenceable() -> None:
     assert kr_codes("Our share of industry-wide cement sales from 8% to 10%", "sales") == set()
+
+
+# -- European decimal commas are numbers (issue 4, round 2)
+
+
+@pytest.mark.parametrize(("text", "baseline", "target"), [
+    ("Guest review score from 8,4 to 9,1 out of 10", 8.4, 9.1),
+    ("Scrap on the extrusion line 2,75% → 1,9%", 2.75, 1.9),
+    ("Fill accuracy from 99,1% to 99,8%", 99.1, 99.8),
+])
+def test_a_decimal_comma_reads_as_a_decimal_point(text: str, baseline: float,
+                                                  target: float) -> None:
+    parsed = parse_kr(text)
+    assert (parsed.baseline and parsed.baseline.value,
+            parsed.target and parsed.target.value) == (baseline, target)
+
+
+def test_a_key_result_with_decimal_commas_is_clean() -> None:
+    assert kr_codes("Guest review score from 8,4 to 9,1 out of 10") == set()
+
+
+@pytest.mark.parametrize(("text", "value"), [("Backlog from 1,250 to 900", 1250.0),
+                                             ("Revenue from 3,400,000 to 4m", 3_400_000.0)])
+def test_a_comma_before_three_digits_stays_a_thousands_separator(text: str,
+                                                                 value: float) -> None:
+    baseline = parse_kr(text).baseline
+    assert baseline is not None and baseline.value == value
+
+
+def test_a_list_of_numbers_is_not_read_as_decimals() -> None:
+    assert parse_kr("Bays 3,4,5 occupied from 40% to 70%").baseline == parse_kr(
+        "Bays occupied from 40% to 70%").baseline
+
+
+def test_a_comma_and_space_in_a_list_is_not_a_decimal() -> None:
+    parsed = parse_kr("Wards 2, 6 and 9: falls per month from 14 to 8")
+    assert (parsed.baseline and parsed.baseline.value, parsed.target and parsed.target.value) == (
+        14.0, 8.0)
+
+
+# -- symbols and words attached to numbers are units
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("Google review rating 3.9★ → 4.4★", "★"),
+    ("Hotel guest rating from 4.1 stars to 4.5 stars", "★"),
+    ("Average basket 18€ → 23€", "EUR"),
+    ("Cold-room temperature from 7°C to 4°C", "°c"),
+    ("Defects from 4‰ to 2‰", "‰"),
+])
+def test_a_symbol_after_a_number_is_its_unit(text: str, unit: str) -> None:
+    parsed = parse_kr(text)
+    assert parsed.baseline is not None and parsed.target is not None
+    assert parsed.unit == unit
+
+
+def test_a_star_rating_with_baseline_and_target_is_clean() -> None:
+    assert kr_codes("Google review rating 3.9★ → 4.4★") == set()
+
+
+# -- list markers and labels are layout, not words
+
+
+@pytest.mark.parametrize("prefix", ["• ", "- ", "* ", "– ", "KR2: ", "3) "])
+def test_a_bullet_before_a_clean_key_result_changes_nothing(prefix: str) -> None:
+    assert kr_codes(prefix + "Repeat purchase rate from 22% to 30%") == set()
+
+
+@pytest.mark.parametrize("prefix", ["• ", "- ", "* ", "– "])
+def test_a_bullet_before_a_task_still_reads_as_a_task(prefix: str) -> None:
+    assert kr_codes(prefix + "Publish 6 customer case studies") == {"kr_output"}
+
+
+# -- a change of unit between baseline and target
+
+
+@pytest.mark.parametrize("text", [
+    "Time to approve a supplier invoice (non-PO): 5 days -> 6 hours",
+    "Nightly batch run time 3 hours → 40 minutes",
+    "Report archive size from 2 TB to 800 GB",
+])
+def test_baseline_and_target_in_different_units_of_one_kind_are_both_read(text: str) -> None:
+    assert kr_codes(text) == set()
+
+
+def test_a_unit_change_reads_the_direction_from_converted_values() -> None:
+    assert parse_kr("Nightly batch run time 3 hours → 40 minutes").direction is Direction.DECREASE
+
+
+def test_units_of_different_kinds_are_not_paired_loosely() -> None:
+    assert parse_kr("Orders over 3 kg → 40%").baseline is None
+
+
+# -- activity counted per period, compound nouns included
+
+
+@pytest.mark.parametrize("text", [
+    "Blood donation drives per quarter from 3 to 6",
+    "Sales calls made per rep per week from 60 to 90",
+    "Supplier site visits per month from 4 to 10",
+    "First-aid training sessions delivered per term from 2 to 5",
+    "Careers fairs attended per semester: 3 → 6",
+    "Reminder letters sent per month from 400 to 700",
+    "Soil tests carried out per agronomist per week 6 to 9",
+    "Open days per year from 2 to 4",
+])
+def test_compound_activity_counts_per_period_are_outputs(text: str) -> None:
+    assert kr_codes(text, "nonprofit") == {"kr_output"}
+
+
+@pytest.mark.parametrize("text", [
+    "Active donors per month from 310 to 420",
+    "Volunteers retained per season from 55 to 80",
+    "Library card holders per branch from 2,100 to 2,600",
+    "Containers handled per shift from 380 to 450",
+    "Faults resolved at first contact per week from 120 to 170",
+    "Website visits per month from 12k to 18k",
+    "Appointments booked online per week from 90 to 160",
+])
+def test_outcome_counts_per_period_are_not_activity(text: str) -> None:
+    assert kr_codes(text, "nonprofit") == set()
+
+
+@pytest.mark.parametrize("text", ["Add 8 new menu items", "Develop 2 new e-learning modules",
+                                  "Bake 4 new seasonal flavours"])
+def test_a_count_of_new_deliverables_is_an_output(text: str) -> None:
+    assert kr_codes(text) == {"kr_output"}
+
+
+# -- a delivery verb qualified by an outcome is not a task
+
+
+@pytest.mark.parametrize("objective", [
+    "Run the monthly close with zero late adjustments",
+    "Deliver school meals with no allergy incidents",
+    "Host every guest without a single double booking",
+    "Process tenant repairs error-free",
+])
+def test_a_delivery_verb_with_zero_or_no_failures_is_an_outcome(objective: str) -> None:
+    assert not is_objective_task(objective)
+
+
+@pytest.mark.parametrize("objective", ["Run the spring charity auction",
+                                       "Host the regional sales kickoff"])
+def test_running_a_one_off_event_stays_a_task(objective: str) -> None:
+    assert is_objective_task(objective)
+
+
+def test_a_bulleted_task_objective_is_still_a_task() -> None:
+    assert is_objective_task("• Migrate the intranet to SharePoint")
+
+
+# -- our figure measured against a market reference
+
+
+@pytest.mark.parametrize("text", [
+    "Our selling price vs the wholesale electricity price from 97% to 103%",
+    "Win rate against competitors in tenders from 28% to 36%",
+    "Fund return relative to the FTSE All-Share from -1% to +2%",
+    "Our claims cost compared with the industry average from 110% to 100%",
+])
+def test_our_figure_against_a_market_reference_is_influenceable(text: str) -> None:
+    assert kr_codes(text, "sales") == set()
+
+
+@pytest.mark.parametrize("text", ["Wholesale electricity price from £80 to £70 per MWh",
+                                  "Industry average claims cost from £2,400 to £2,200",
+                                  "Number of solar storms per year from 9 to 4"])
+def test_the_market_figure_itself_stays_out_of_reach(text: str) -> None:
+    assert kr_codes(text, "sales") == {"kr_not_influenceable"}
