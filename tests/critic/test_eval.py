@@ -10,6 +10,7 @@ from rich.console import Console
 from evals.critic import DEFAULT_FILE, CodeScore, print_report, score_file
 
 OWN_SETS = sorted((Path(__file__).parent / "data").glob("varied*.jsonl"))
+HOLDOUT_SETS = sorted(DEFAULT_FILE.parent.glob("critic-holdout*.jsonl"))
 
 
 def test_dev_set_micro_f1_is_at_least_095() -> None:
@@ -23,6 +24,17 @@ def test_dev_set_publish_gate_accuracy_is_at_least_095() -> None:
 @pytest.mark.parametrize("path", OWN_SETS, ids=lambda p: p.name)
 def test_own_labelled_sets_from_other_industries_reach_micro_f1_085(path: Path) -> None:
     assert score_file(path).micro_f1 >= 0.85
+
+
+@pytest.mark.parametrize("path", HOLDOUT_SETS, ids=lambda p: p.name)
+def test_blind_labelled_holdout_sets_reach_micro_f1_090_and_gate_090(path: Path) -> None:
+    report = score_file(path)
+    assert report.micro_f1 >= 0.90
+    assert report.gate_accuracy >= 0.90
+
+
+def test_there_are_blind_holdout_sets_to_score() -> None:
+    assert len(HOLDOUT_SETS) >= 2
 
 
 def test_code_score_handles_a_code_never_seen() -> None:
