@@ -38,7 +38,7 @@ from okr.quality import (
     is_objective_task,
     is_objective_vague,
 )
-from okr.quantities import parse_kr
+from okr.quantities import decimals_of, format_value, parse_kr
 from okr.scoring import SUCCESS_THRESHOLD
 from tools.okr_reads import MetricReading, PastKR, metric_key
 
@@ -52,7 +52,6 @@ __all__ = [
     "compose_offline",
     "critique_draft",
     "draft_from_document",
-    "format_value",
     "kr_text",
     "metric_fact",
     "revise_offline",
@@ -153,24 +152,6 @@ class DraftObjective(BaseModel):
 # ------------------------------------------------------------------ numbers
 
 
-def _places(value: float) -> int:
-    text = f"{abs(value):.4f}".rstrip("0")
-    return min(2, len(text.split(".")[1])) if "." in text else 0
-
-
-def format_value(value: float, unit: str) -> str:
-    """A value as people write it: $1.2M, 67.9%, 18.9 days, 1,850."""
-    places = _places(value)
-    number = f"{value:,.{places}f}"
-    if unit == "$M":
-        return f"${number}M"
-    if unit == "$":
-        return f"${number}"
-    if unit in ("%", "x", "h", "s"):
-        return f"{number}{unit}"
-    return f"{number} {unit}" if unit else number
-
-
 def kr_text(metric: str, baseline: float | None, target: float | None, unit: str) -> str:
     """'<metric> from <baseline> to <target>' (or 'to <target>' when the baseline is unknown)."""
     if target is None:
@@ -209,7 +190,7 @@ def target_for(current: float, direction: Direction, unit: str,
         target = min(100.0, max(0.0, target))
     if direction is Direction.DECREASE:
         target = max(0.0, target)
-    places = max(_places(current), 1 if abs(step) < 10 else 0)
+    places = max(decimals_of(current, most=2), 1 if abs(step) < 10 else 0)
     rounded = round(target, places)
     while rounded == current and places < 4:
         places += 1

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from agents.playbooks import format_value, round_like
+from agents.playbooks import round_like
+from okr.quantities import format_value
 from okr.risk import KRRisk, RiskReport
 from okr.scoring import STALE_AFTER_DAYS
 from okr.store import Store

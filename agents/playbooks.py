@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from okr.errors import NotFoundError
 from okr.models import KRKind
+from okr.quantities import decimals_of, format_value
 from okr.risk import KRRisk
 from tools.store_reads import CycleView, lowest_common_team
 
@@ -39,7 +40,6 @@ __all__ = [
     "check_library",
     "default_library",
     "facts_for",
-    "format_value",
     "load_library",
     "propose",
     "proposed_target",
@@ -153,22 +153,9 @@ def upstream_of(kr: KRRisk, view: CycleView) -> str | None:
     return direct[0] if direct else None
 
 
-def _places(x: float) -> int:
-    text = repr(float(x))
-    return 0 if text.endswith(".0") else min(4, len(text.split(".")[1]))
-
-
 def round_like(value: float, *refs: float, extra: int = 0) -> float:
     """`value` rounded to the decimals its reference numbers are written with (plus `extra`)."""
-    return round(value, max((_places(r) for r in refs), default=0) + extra)
-
-
-def format_value(x: float | None, unit: str = "") -> str:
-    """A key result's number with its unit, as people write it: `27%`, `2.2 $M`, `40`."""
-    if x is None:
-        return "?"
-    value = f"{x:g}" if float(x).is_integer() else f"{x}"
-    return f"{value}{unit}" if unit in ("", "%") else f"{value} {unit}"
+    return round(value, max((decimals_of(r) for r in refs), default=0) + extra)
 
 
 def proposed_target(kr: KRRisk, view: CycleView) -> float | None:

@@ -34,6 +34,7 @@ from okr.models import (
     Person,
     Team,
 )
+from okr.quantities import decimals_of, format_value
 
 __all__ = ["DEMO_ORG_NAME", "build_demo_org", "quarter_bounds"]
 
@@ -356,26 +357,11 @@ def _quarters_up_to(today: date) -> list[tuple[int, int]]:
     return list(reversed(out))
 
 
-def _decimals(x: float) -> int:
-    text = f"{x:.4f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0
-
-
-def _fmt(x: float, unit: str, places: int) -> str:
-    number = f"{x:,.{places}f}"
-    if unit == "$M":
-        return f"${number}M"
-    if unit == "$":
-        return f"${number}"
-    if unit in ("%", "x", "h", "s"):
-        return f"{number}{unit}"
-    return f"{number} {unit}" if unit else number
-
-
 def _kr_text(t: _KRT, baseline: float, target: float, places: int) -> str:
     if t.kind is KRKind.MILESTONE:
         return t.label
-    return f"{t.label} from {_fmt(baseline, t.unit, places)} to {_fmt(target, t.unit, places)}"
+    start = format_value(baseline, t.unit, places)
+    return f"{t.label} from {start} to {format_value(target, t.unit, places)}"
 
 
 def _fate(rng: random.Random) -> float:
@@ -503,8 +489,8 @@ class _Builder:
 
     def key_result(self, kr_id: str, oid: str, t: _KRT, team_id: str, cycle: Cycle,
                    index: int, trouble: str | None, *, tracked: bool) -> KeyResult:
-        places = {"$M": 1, "$": 2 if t.baseline < 100 else 0}.get(t.unit, _decimals(t.baseline))
-        places = max(places, _decimals(t.target))
+        places = {"$M": 1, "$": 2 if t.baseline < 100 else 0}.get(t.unit, decimals_of(t.baseline))
+        places = max(places, decimals_of(t.target))
         shift = (index - 3) * t.drift * abs(t.baseline)
         baseline = round(t.baseline + shift, places)
         target = round(t.target + shift, places)

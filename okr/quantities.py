@@ -244,6 +244,31 @@ def format_quantity(q: Quantity | float | None, unit: str | None = None) -> str:
     return f"{text} {unit}" if unit else text
 
 
+def decimals_of(value: float, most: int = 4) -> int:
+    """How many decimals `value` is written with (at most `most`): 42 -> 0, 4.25 -> 2."""
+    text = f"{abs(value):.{most}f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def format_value(value: float | None, unit: str | None = "", places: int | None = None) -> str:
+    """A key result's number as people write it: `$1.2M`, `67.9%`, `18.9 days`, `1,850`.
+
+    `places` fixes the decimals; by default the value's own, at most two.
+    A missing value is `?`.
+    """
+    if value is None:
+        return "?"
+    digits = min(2, decimals_of(value)) if places is None else places
+    number = f"{value:,.{digits}f}"
+    if unit == "$M":
+        return f"${number}M"
+    if unit == "$":
+        return f"${number}"
+    if unit in ("%", "x", "h", "s"):
+        return f"{number}{unit}"
+    return f"{number} {unit}" if unit else number
+
+
 _STAR_UNITS = {"★", "☆", "⭐", "✭", "✩", "star", "stars"}
 #: A list marker or key-result label at the start ("• ", "- ", "* ", "– ",
 #: "1) ", "KR2: "): layout, not words of the key result.

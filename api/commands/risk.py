@@ -14,8 +14,6 @@ mistakes (`OKRError`) are a message and exit code 2.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -23,11 +21,11 @@ import typer
 from rich.table import Table
 
 from api.cli_app import app, console, err_console
+from api.commands.store import open_store
 from okr.errors import OKRError, ValidationError
 from okr.quarter import parse_quarter
 from okr.risk import RiskReport, assess_quarter
 from okr.settings import Settings
-from okr.store import Store
 from tools.store_reads import CycleView, cycle_view
 
 __all__ = ["nudge", "playbooks", "radar", "radar_approve", "radar_table", "risk"]
@@ -54,24 +52,6 @@ def radar_table(report: RiskReport, view: CycleView | None = None, title: str | 
         table.add_row(kr.id, *owner, f"[{style}]{kr.status}[/]", f"{kr.p_miss:.2f}",
                       f"{kr.forecast:.2f}", ", ".join(kr.reasons) or "-")
     return table
-
-
-@contextmanager
-def _store(org: str | None) -> Iterator[tuple[Settings, Store, str]]:
-    """The configured store and organisation; OKRError becomes a message and exit 2."""
-    settings = Settings()
-    try:
-        store = Store.from_settings(settings)
-    except OKRError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
-    try:
-        yield settings, store, org or settings.org
-    except OKRError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
-    finally:
-        store.close()
 
 
 def _date(text: str | None) -> date | None:
@@ -104,7 +84,7 @@ def risk(
         else:
             console.print(radar_table(report))
         return
-    with _store(org) as (_settings, store, org_id):
+    with open_store(org) as (store, org_id):
         view = cycle_view(store, org_id, cycle, _date(as_of))
         report = assess_quarter(view.quarter)
         if as_json:
@@ -130,7 +110,7 @@ def playbooks(
     from agents.playbooks import as_json as playbooks_json
     from agents.playbooks import propose
 
-    with _store(org) as (_settings, store, org_id):
+    with open_store(org) as (store, org_id):
         key_result = store.get_key_result(org_id, kr)
         cycle_id = store.get_objective(org_id, key_result.objective_id).cycle_id
         view = cycle_view(store, org_id, cycle_id, _date(as_of))
@@ -173,7 +153,9 @@ def nudge(
     from agents.nudges import describe, plan_nudges, send_nudges
     from tools.notifiers import LogNotifier, Notifier, SlackWebhookNotifier
 
-    with _store(org) as (settings, store, org_id):
+    settings = Settings()
+
+    with open_store(org) as (store, org_id):
         notifier: Notifier = LogNotifier()
         if slack:
             if settings.slack_webhook_url is None \
@@ -248,7 +230,9 @@ def radar(
     from agents.registry import compile_graph
     from agents.runtime import AgentContext, run_config
 
-    with _store(org) as (settings, store, org_id):
+    settings = Settings()
+
+    with open_store(org) as (store, org_id):
         day = _date(as_of)
         thread_id = thread or f"risk-{uuid.uuid4().hex[:10]}"
         ctx = AgentContext.create(settings, org_id=org_id, store=store, agent="risk_radar")
@@ -280,7 +264,9 @@ def radar_approve(
     from agents.registry import compile_graph
     from agents.runtime import AgentContext, run_config
 
-    with _store(org) as (settings, store, org_id):
+    settings = Settings()
+
+    with open_store(org) as (store, org_id):
         choices: dict[str, str] = {}
         for item in choose:
             kr_id, sep, playbook = item.partition("=")

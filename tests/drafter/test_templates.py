@@ -9,11 +9,11 @@ from agents.draft_templates import (
     MetricFact,
     critique_draft,
     draft_from_document,
-    format_value,
     revise_offline,
     target_for,
 )
 from okr.models import Direction
+from okr.quantities import format_value
 from tools.okr_reads import PastKR, metric_label
 
 
