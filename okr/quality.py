@@ -232,7 +232,8 @@ _TASK_VERBS = re.compile(
     r"prepare|deliver|stand[- ]up|go\s+live|hire|recruit|renovate|construct|"
     r"finali[sz]e|draft|document|translate|automate|overhaul|revamp|refresh|"
     r"re-?platform|modernise|modernize|sunset|decommission|retire|onboard\s+onto|"
-    r"rebrand|relaunch|unveil|announce|wrap(?:[- ]up)?|close[- ]out)\b(?!-)", re.I)
+    r"rebrand|relaunch|unveil|announce|wrap(?:[- ]up)?|close[- ]out|audit|inspect|review|"
+    r"assess|survey|visit|evaluate)\b(?!-)", re.I)
 #: Words that turn an activity into an outcome ("build a demand engine *that*
 #: fills the funnel", "build *more* good units", "issue permits *fast enough*").
 _OUTCOME_QUALIFIER = re.compile(
@@ -244,14 +245,25 @@ _OUTCOME_QUALIFIER = re.compile(
            r"on\s+time", r"in\s+full", "safely", "accurately", r"on\s+budget",
            r"with\s+(?:zero|no|nil|minimal|fewer|less)",
            r"(?:error|defect|incident|accident|injury|mistake|surprise|hassle|stress|"
-           r"worry|complaint|rework)-free", r"ready\s+(?:for|to)"), re.I)
+           r"worry|complaint|rework)-free", r"ready\s+(?:for|to)",
+           r"first\s+(?:attempt|try|pass|go|visit|call|contact)",
+           r"(?:customers?|clients?|passengers?|people|users?|patients?|guests?|members?|"
+           r"riders?|readers?|buyers?|shoppers?|students?|parents?|residents?|travell?ers?|"
+           r"visitors?|fans?|drivers?|families|tenants|everyone|anyone|nobody|teams?|staff|"
+           r"players?|donors?|citizens?|diners?|owners?|viewers?|listeners?|farmers?|pupils?)"
+           r"\s+(?:can|could|will|would|never|always|actually|really|don['’]t|do\s+not|"
+           r"won['’]t|rarely|no\s+longer|rely|recommend|come|enjoy|notice|feel|find|"
+           r"return|remember|look\s+forward|keep|use|value|prefer|praise)",
+           r"[a-z]+s\s+(?:can|could|will|would|never|always|actually|rarely|don['’]t|"
+           r"won['’]t|no\s+longer)"), re.I)
 #: Coverage of a rollout ("to every home", "across all clinics", "migrate every
 #: branch") is its scope, not a result for anyone, so it does not count as an
 #: outcome qualifier; "ship every order on the day" is a service standard instead.
 _ROLLOUT_VERB = re.compile(
     r"^\s*(?:roll[- ]out|implement|deploy|install|migrate|launch|build|set[- ]up|introduce|"
     r"upgrade|replace|move|switch|adopt|open|release|pilot|digiti[sz]e|automate|rebrand|"
-    r"refresh|moderni[sz]e|consolidate|equip|extend|connect|distribute)\b", re.I)
+    r"refresh|moderni[sz]e|consolidate|equip|extend|connect|distribute|audit|inspect|review|"
+    r"assess|survey|visit|evaluate)\b", re.I)
 _ROLLOUT_SCOPE = re.compile(
     r"(?:^\s*|\b(?:to|for|across|in|at|on|into|throughout)\s+)(?:every(?:one|body)?|all|each)\b",
     re.I)
@@ -386,7 +398,8 @@ _DEADLINE = re.compile(
     r"june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
     r"q[1-4]|h[12]|(?:19|20)\d{2}|quarter|year|cycle|term|semester|season|summer|spring|"
     r"autumn|fall|winter|month|week|launch|go-live|deadline|\d{4}-\d{2})\b", re.I)
-#: Head nouns of activity a team runs or does, counted per period. Words that
+#: Head nouns of activity a team runs or does (practice and rehearsal included:
+#: "drills", "scrims", "mock exams"), counted per period. Words that
 #: are also outcomes ("app sessions", "website visits", "test drives") count
 #: only with a qualifier that makes them activity ("training sessions",
 #: "site visits", "recruitment drives").
@@ -395,10 +408,14 @@ _RATE_ACTIVITY_NOUNS = (
     r"campaigns|talks|workshops|trainings|newsletters|podcasts|demos|demonstrations|"
     r"presentations|mailings|mailshots|mailouts|briefings|huddles|stand-?ups|site\s+walks|"
     r"(?:story|training|coaching|tutoring|mentoring|info(?:rmation)?|drop-in|door-?knocking|"
-    r"outreach|awareness|induction|q&a|listening|engagement|recruitment|fundraising)"
+    r"outreach|awareness|induction|q&a|listening|engagement|recruitment|fundraising|"
+    r"practice|sparring|rehearsal|drill|revision|scrim)"
     r"[- ]?(?:time\s+)?sessions|"
     r"(?<!test\s)(?<!hard\s)(?<!disk\s)(?<!usb\s)drives|fairs|roadshows|"
     r"open\s+(?:days|evenings|mornings)|field\s+days|tastings|seminars|conferences|"
+    r"scrims|scrimmages|drills|rehearsals|run-?throughs|dry\s+runs|war\s+games|"
+    r"practice\s+(?:matches|games|rounds|runs|shifts)|mock\s+(?:exams|interviews|trials)|"
+    r"tabletop\s+exercises|boot\s?camps|"
     r"trade\s+shows|exhibitions|meetups|hackathons|leaflet\s+drops|canvass(?:es|ing)|"
     r"(?:site|home|field|sales|farm|school|supplier|audit|follow-?up|outreach|prospect)"
     r"\s+visits"
@@ -454,7 +471,8 @@ _MACRO = re.compile(
            r"(?:flu|influenza|covid(?:-19)?|measles|malaria|dengue)\s+(?:cases|outbreaks?)",
            r"pandemic", r"solar\s+(?:storms?|flares?)", r"geomagnetic\s+storms?",
            r"space\s+weather", r"earthquakes?", r"heatwaves?", r"droughts?",
-           r"frost\s+days"), re.I)
+           r"frost\s+days", r"sea\s+states?", r"(?:wave|swell)\s+heights?",
+           r"wind\s+speeds?", r"gales?", r"beaufort", r"richter"), re.I)
 _SHARE_PRICE = re.compile(_words(r"share\s+price", r"stock\s+price",
                                  r"market\s+cap(?:itali[sz]ation)?",
                                  r"shareholder\s+returns?", r"tsr", r"eps", r"p/e"), re.I)
@@ -466,7 +484,9 @@ _COMPETITOR = re.compile(
 _INDUSTRY_TOTAL = re.compile(
     _words(r"industry[- ]wide", r"industry\s+(?:average|benchmark|total)s?", r"market[- ]wide",
            r"sector[- ]wide", r"across\s+the\s+(?:industry|market|sector)",
-           r"whole\s+(?:industry|market|sector)", r"total\s+(?:market|industry)"), re.I)
+           r"whole\s+(?:industry|market|sector)", r"total\s+(?:market|industry)",
+           r"(?:industry|(?<![\w-])market|sector)\s+(?:revenues?|sales|size|volumes?|"
+           r"spend(?:ing)?|value|demand|turnover|output|profits?)"), re.I)
 #: A regulator's, government's or other outside body's own process, decision or
 #: price ("FDA review time", "customs clearance time", "government tariff prices").
 _BODY = (r"(?:fda|ema|mhra|fca|sec|ofgem|ofcom|ofwat|cqc|irs|hmrc|nice|regulators?|"

@@ -6,9 +6,11 @@ People write the same key result a dozen ways ("MQLs from 300 to 500",
 target and relative change a key result states, so this module turns the text
 into a `ParsedKR`. Dates and deadlines ("by March", "in Q3", "2026") and
 numbers that only qualify the metric ("within 30 days", "p95", "Year 9",
-"12-month", group ranges such as "grades 3–5" or "18–34 subscribers") are not
-read as baseline or target; fraction words ("cut by a third", "grow by half")
-are relative changes like "by 20%".
+"12-month", group ranges such as "grades 3–5" or "18–34 subscribers", time
+thresholds that define what is counted such as "overdue by more than 30 days")
+are not read as baseline or target; values on a named scale ("from Beaufort 5
+to Beaufort 3") are; fraction words ("cut by a third", "grow by half") are
+relative changes like "by 20%".
 
 Pure regular expressions, no model: fast, deterministic and explainable.
 """
@@ -114,6 +116,16 @@ _QUALIFIERS = re.compile(
     r"younger than|under|before)\s+(?:the\s+)?(?:first\s+|last\s+)?\d[\d,.]*\+?\s*"
     + _TIME_WORD + r"|(?:per|every|each|top|first|bottom)\s+\d[\d,.]*\+?\s*"
     r"(?:[a-z]+(?:-[a-z]+)?)?)", re.I)
+#: A time threshold that defines who or what is counted ("overdue by more than
+#: 30 days", "open longer than 6 months", "in care for more than 21 days"):
+#: after a waiting or lateness word, or a duration "for", it is never the target.
+_THRESHOLD = re.compile(
+    r"\b(?:(?:overdue|late|delayed|open|outstanding|unpaid|unresolved|pending|waiting|"
+    r"waited|queu(?:e)?ing|idle|inactive|dormant|stale|older|aged|stuck|unanswered|"
+    r"unbilled|vacant|empty|lapsed|absent|undetected|unreviewed|untouched|behind|"
+    r"in\s+arrears|past\s+due)(?!\s+(?:times?|periods?|durations?)\b)(?:\s+[\w-]+){0,3}?\s+(?:(?:by\s+)?(?:more|longer|less|"
+    r"shorter)\s+than|over|older\s+than|past|beyond)"
+    r"|\bfor\s+(?:more\s+than|longer\s+than|over))\s+\d[\d,.]*\+?\s*" + _TIME_WORD, re.I)
 _ATTACHED = re.compile(r"(?:[a-z@#-]\d[\d.]*|\d[\d.]*\+|\d+-[a-z]+|\d+(?:st|nd|rd|th)\b)", re.I)
 
 _FROM_TO = re.compile(
@@ -149,6 +161,19 @@ _MULTIPLE = re.compile(r"\b(?P<word>double|triple|quadruple|halve|2x|3x|5x|10x)(
 #: thirds"): a relative target, read as a factor once the direction is known.
 _FRACTION = re.compile(
     r"\bby\s+(?:(?P<n>a|one|two|three)\s+)?(?P<d>half|thirds?|quarters?|fifths?|tenths?)\b",
+    re.I)
+#: A value read on a named scale ("from Beaufort 5 to Beaufort 3", "from
+#: level 2 to 4", "Stage 3 → Stage 1"): the scale word sits between the marker
+#: and each number, so it is moved in front to leave a plain from-to. Without
+#: "from" or an arrow the scale word must repeat, as "tier 1–2" names a group.
+_SCALE_WORD = (r"beaufort|richter|likert|defcon|grade|level|band|tier|stage|category|cat|"
+               r"phase|step|class|force")
+_SCALE_NUM = r"\d+(?:\.\d+)?"
+_SCALE_FROM_TO = re.compile(
+    r"\b(?:from\s+(?P<s>" + _SCALE_WORD + r")\s+(?P<b>" + _SCALE_NUM
+    + r")\s*(?:to|→|[–—-])\s*(?:(?:" + _SCALE_WORD + r")\s+)?"
+    r"|(?P<s2>" + _SCALE_WORD + r")\s+(?P<b2>" + _SCALE_NUM + r")\s*(?:→\s*(?:(?:"
+    + _SCALE_WORD + r")\s+)?|to\s+(?P=s2)\s+))(?P<t>" + _SCALE_NUM + r")\b(?![.,]?\d|\s*%)",
     re.I)
 _FRACTIONS = {"half": 2.0, "third": 3.0, "thirds": 3.0, "quarter": 4.0, "quarters": 4.0,
               "fifth": 5.0, "fifths": 5.0, "tenth": 10.0, "tenths": 10.0}
@@ -344,6 +369,11 @@ def _metric_words(text: str, spans: list[tuple[int, int]]) -> str:
     return out or text.strip()
 
 
+def _plain_scale_pair(m: re.Match[str]) -> str:
+    scale = m.group("s") or m.group("s2")
+    return f"{scale} from {m.group('b') or m.group('b2')} to {m.group('t')}"
+
+
 def _bare_quantities(text: str) -> list[re.Match[str]]:
     cleaned = _QUALIFIERS.sub(lambda m: " " * len(m.group(0)), text)
     cleaned = _ATTACHED.sub(lambda m: " " * len(m.group(0)), cleaned)
@@ -359,7 +389,8 @@ def parse_kr(text: str) -> ParsedKR:
     bare number (a target, or a baseline after "track"/"monitor").
     """
     norm = _normalise(text)
-    work = _strip_dates(norm)
+    work = _SCALE_FROM_TO.sub(_plain_scale_pair, _strip_dates(norm))
+    work = _THRESHOLD.sub(lambda m: " " * len(m.group(0)), work)
     if any(c in work for c in "–—-") or " to " in work:
         work = _GROUP_RANGE.sub(lambda m: " " * len(m.group(0)), work)
     baseline: Quantity | None = None

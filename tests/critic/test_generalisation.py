@@ -345,3 +345,109 @@ def test_our_figure_against_a_market_reference_is_influenceable(text: str) -> No
                                   "Number of solar storms per year from 9 to 4"])
 def test_the_market_figure_itself_stays_out_of_reach(text: str) -> None:
     assert kr_codes(text, "sales") == {"kr_not_influenceable"}
+
+
+# -- a verb-first objective whose object says how good it is for someone
+
+
+@pytest.mark.parametrize("objective", [
+    "Cook meals residents look forward to",
+    "Write invoices customers never query",
+    "Run buses commuters can rely on",
+    "Repair boilers on the first visit",
+    "Build furniture families keep for decades",
+])
+def test_a_result_judged_by_the_people_it_serves_is_an_outcome(objective: str) -> None:
+    assert not is_objective_task(objective)
+
+
+@pytest.mark.parametrize("objective", ["Run the summer open day", "Deliver the new HR portal",
+                                       "Deliver 4 leadership workshops"])
+def test_a_deliverable_without_a_judge_stays_a_task(objective: str) -> None:
+    assert is_objective_task(objective)
+
+
+# -- inspection and review work is an activity objective
+
+
+@pytest.mark.parametrize("objective", [
+    "Inspect all 30 bridges before the winter freeze",
+    "Review every supplier contract by June",
+    "Assess the 12 branch offices for fire safety",
+    "Survey the northern pipeline corridor",
+])
+def test_an_inspection_or_review_round_is_a_task(objective: str) -> None:
+    assert is_objective_task(objective)
+
+
+# -- a value on a named scale is a from-to
+
+
+@pytest.mark.parametrize(("text", "baseline", "target"), [
+    ("Average pressure-ulcer severity from stage 3 to stage 2", 3.0, 2.0),
+    ("Team maturity from level 2 to level 4", 2.0, 4.0),
+    ("Customer support tier reached from tier 3 to 1", 3.0, 1.0),
+])
+def test_numbers_on_a_named_scale_are_baseline_and_target(
+        text: str, baseline: float, target: float) -> None:
+    parsed = parse_kr(text)
+    assert (_value(parsed.baseline), _value(parsed.target)) == (baseline, target)
+
+
+def test_a_scale_range_without_from_still_names_a_group() -> None:
+    assert kr_codes("Tier 1–2 customers renewing from 80% to 88%") == set()
+
+
+@pytest.mark.parametrize("text", ["Mean wind speed at the harbour mouth from Beaufort 6 to 4",
+                                  "Average wave height on the crossing from 2.1m to 1.5m"])
+def test_sea_and_wind_conditions_are_beyond_a_ferry_team(text: str) -> None:
+    assert kr_codes(text) == {"kr_not_influenceable"}
+
+
+# -- totals of a whole industry or market
+
+
+@pytest.mark.parametrize("text", [
+    "Global craft-beer industry sales from $110B to $120B",
+    "UK pet-food market revenue from £3.2B to £3.6B",
+    "Worldwide smartphone market volume from 1.2B to 1.3B units",
+])
+def test_an_industry_or_market_total_is_not_influenceable(text: str) -> None:
+    assert kr_codes(text, "product") == {"kr_not_influenceable"}
+
+
+def test_revenue_from_a_market_segment_stays_ours() -> None:
+    assert kr_codes("Mid-market revenue from $4M to $5.5M", "sales") == set()
+
+
+# -- practice and rehearsal counted per period is activity
+
+
+@pytest.mark.parametrize("text", [
+    "Fire drills per quarter from 1 to 3",
+    "Band rehearsals per week from 2 to 4",
+    "Sparring sessions per week from 3 to 5",
+    "Mock exams per term from 1 to 3",
+])
+def test_practice_counted_per_period_is_output(text: str) -> None:
+    assert kr_codes(text) == {"kr_output"}
+
+
+# -- a time threshold inside the metric is not a target
+
+
+@pytest.mark.parametrize("text", [
+    "Library books overdue by more than 21 days, currently 9%",
+    "Planning appeals waiting longer than 6 months (currently 40)",
+    "Children in temporary care for more than 12 weeks, currently 18%",
+])
+def test_a_threshold_defining_the_metric_leaves_the_target_missing(text: str) -> None:
+    assert kr_codes(text) == {"kr_missing_target"}
+
+
+def test_a_metric_named_waiting_time_can_still_take_a_target() -> None:
+    assert kr_codes("Clinic waiting time under 20 minutes, currently 35 minutes") == set()
+
+
+def _value(q: object) -> float | None:
+    return getattr(q, "value", None)
