@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from scripted_server import SECRET_KEY, ScriptedServer
+from scripted_server import ScriptedServer, scripted_settings
 
 from agents.llm import LLMClient
 from agents.metering import InMemoryOrgLedger
@@ -38,11 +38,8 @@ ORG = "acme"
 
 @pytest.fixture
 def llm_settings(server: ScriptedServer, tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path, org=ORG, llm_base_url=server.base_url, llm_api_key=SECRET_KEY,
-        llm_model="scripted-model", llm_timeout_s=2.0, llm_max_retries=1,
-        llm_total_budget_s=10.0, llm_backoff_initial_s=0.001, llm_backoff_max_s=0.01,
-        llm_repair_rounds=1, llm_run_token_budget=20_000, llm_org_token_budget=100_000)
+    return scripted_settings(server, tmp_path, ORG, llm_total_budget_s=10.0,
+                             llm_run_token_budget=20_000)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
-from scripted_server import SECRET_KEY, ScriptedServer
+from scripted_server import ScriptedServer, scripted_settings
 
 from agents.drafter import build
 from agents.llm import LLMClient
@@ -49,11 +49,7 @@ def offline_ctx(store: Store, tmp_path: Path) -> AgentContext:
 
 @pytest.fixture
 def llm_settings(server: ScriptedServer, tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path, org=ORG, llm_base_url=server.base_url, llm_api_key=SECRET_KEY,
-        llm_model="scripted-model", llm_timeout_s=2.0, llm_max_retries=1,
-        llm_total_budget_s=10.0, llm_backoff_initial_s=0.001, llm_backoff_max_s=0.01,
-        llm_repair_rounds=1, llm_run_token_budget=50_000, llm_org_token_budget=100_000)
+    return scripted_settings(server, tmp_path, ORG, llm_total_budget_s=10.0)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from scripted_server import SECRET_KEY, ScriptedServer
+from scripted_server import ScriptedServer, scripted_settings
 
 from agents.runtime import AgentContext
 from okr.demo import build_demo_org
@@ -38,9 +38,5 @@ def offline_ctx(tmp_path: Path) -> AgentContext:
 @pytest.fixture
 def llm_settings(server: ScriptedServer, tmp_path: Path) -> Settings:
     """Settings for a model on the scripted server, with tiny waits and budgets."""
-    return Settings(
-        data_dir=tmp_path, org="demo", llm_base_url=server.base_url, llm_api_key=SECRET_KEY,
-        llm_model="scripted-model", llm_timeout_s=2.0, llm_max_retries=1,
-        llm_total_budget_s=20.0, llm_backoff_initial_s=0.001, llm_backoff_max_s=0.01,
-        llm_repair_rounds=1, llm_run_token_budget=200_000, llm_org_token_budget=1_000_000,
-    )
+    return scripted_settings(server, tmp_path, "demo", llm_run_token_budget=200_000,
+                             llm_org_token_budget=1_000_000)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scripted_server import SECRET_KEY, ScriptedServer
+from scripted_server import ScriptedServer, scripted_settings
 
 from agents.llm import LLMClient
 from agents.metering import InMemoryOrgLedger
@@ -69,12 +69,7 @@ def offline_ctx(settings: Settings, store: Store) -> AgentContext:
 @pytest.fixture
 def llm_settings(server: ScriptedServer, tmp_path: Path) -> Settings:
     """Settings for a model on the scripted server, with tiny waits."""
-    return Settings(
-        data_dir=tmp_path / "data", org=ORG, llm_base_url=server.base_url,
-        llm_api_key=SECRET_KEY, llm_model="scripted-model", llm_timeout_s=2.0,
-        llm_max_retries=2, llm_total_budget_s=20.0, llm_backoff_initial_s=0.001,
-        llm_backoff_max_s=0.01, llm_repair_rounds=1, llm_run_token_budget=50_000,
-        llm_org_token_budget=100_000)
+    return scripted_settings(server, tmp_path / "data", ORG, llm_max_retries=2)
 
 
 @pytest.fixture

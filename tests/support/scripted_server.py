@@ -16,7 +16,10 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+
+from okr.settings import Settings
 
 SECRET_KEY = "sk-test-SECRET-do-not-leak-4242"
 """The API key the tests configure, so they can prove it never leaks."""
@@ -236,3 +239,19 @@ class ScriptedServer:
             h.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout): that is the point of Slow
+
+
+def scripted_settings(server: ScriptedServer, data_dir: Path, org: str,
+                      **overrides: Any) -> Settings:
+    """Settings for a model on the scripted server: tiny waits, one repair round, small budgets.
+
+    Tests pass `overrides` only for what they exercise (retries, budgets).
+    """
+    values: dict[str, Any] = {
+        "data_dir": data_dir, "org": org, "llm_base_url": server.base_url,
+        "llm_api_key": SECRET_KEY, "llm_model": "scripted-model", "llm_timeout_s": 2.0,
+        "llm_max_retries": 1, "llm_total_budget_s": 20.0, "llm_backoff_initial_s": 0.001,
+        "llm_backoff_max_s": 0.01, "llm_repair_rounds": 1, "llm_run_token_budget": 50_000,
+        "llm_org_token_budget": 100_000,
+    }
+    return Settings(**(values | overrides))
