@@ -329,6 +329,9 @@ def explain(kr_id: str, s: KRSignals, p_miss: float, forecast: float,
             parts.append(f"confidence down {s.confidence_drop:.2f}")
         elif r == "blocker_reported":
             parts.append("a note names a blocker")
+        elif r == "dependency_at_risk" and culprit == kr_id:
+            parts.append(f"its dependencies lead back to it in a cycle (p_miss "
+                         f"{dependency_risk:.2f} comes round again)")
         elif r == "dependency_at_risk":
             parts.append(f"depends on {culprit} (p_miss {dependency_risk:.2f})")
     tail = f"; {', '.join(parts)}" if parts else ""

@@ -51,3 +51,14 @@ def test_key_result_without_dependencies_inherits_nothing(
         make_quarter: QuarterFactory, make_kr: KRFactory) -> None:
     (r,) = assess_quarter(make_quarter(make_kr("kr-a", HEALTHY))).key_results
     assert r.dependency_risk == 0.0 and r.dependency_culprit is None
+
+
+def test_a_key_result_whose_own_risk_comes_back_through_a_cycle_says_so(
+        make_quarter: QuarterFactory, make_kr: KRFactory) -> None:
+    q = make_quarter(make_kr("kr-a", TROUBLED, depends_on=["kr-b"]),
+                     make_kr("kr-b", HEALTHY, depends_on=["kr-a"]))
+    by_id = {r.id: r for r in assess_quarter(q).key_results}
+    assert by_id["kr-a"].dependency_culprit == "kr-a"
+    assert "depends on kr-a" not in by_id["kr-a"].explanation
+    assert "cycle" in by_id["kr-a"].explanation
+    assert "depends on kr-a" in by_id["kr-b"].explanation
