@@ -8,10 +8,12 @@ divided by 0.7, so repeating an ordinary quarter scores 0.7 (a success) and
 1.0 needs a stretch.
 
 With no model the drafter composes objectives from the team's own objective
-groups (their titles and metrics), fills every key result with the real
-baseline and that target, and revises by rules when the critic objects
-(replace or drop a failing key result, add one from the unused metrics,
-rewrite a failing title from a template). `draft_from_document` reads goals
+groups (their metrics), titles each from what it is about (`TITLE_THEMES`:
+the metrics' theme and the parent's or focus's aim, e.g. retention), keeps a
+current title only when nothing fits and says so in the rationale, fills
+every key result with the real baseline and that target, and revises by
+rules when the critic objects (replace or drop a failing key result, add one
+from the unused metrics, rewrite a failing title). `draft_from_document` reads goals
 with numbers out of a plain-text or Markdown strategy document.
 """
 
@@ -43,6 +45,7 @@ from okr.scoring import SUCCESS_THRESHOLD
 from tools.okr_reads import MetricReading, PastKR, metric_key
 
 __all__ = [
+    "TITLE_THEMES",
     "DraftKR",
     "DraftObjective",
     "Facts",
@@ -54,6 +57,7 @@ __all__ = [
     "draft_from_document",
     "kr_text",
     "metric_fact",
+    "objective_title",
     "revise_offline",
     "target_for",
 ]
@@ -74,6 +78,7 @@ class MetricFact(BaseModel):
     as_of: str | None = None
     objective_id: str = ""
     objective_title: str = ""
+    cycle: str = ""
     parents: list[str] = Field(default_factory=list)
     target: float | None = None
     target_note: str = ""
@@ -213,7 +218,8 @@ def metric_fact(index: int, reading: MetricReading, history: Sequence[PastKR]) -
         kind=reading.kind.value, direction=reading.direction.value, current=reading.current,
         as_of=reading.as_of.isoformat() if reading.as_of else None,
         objective_id=reading.objective_id, objective_title=reading.objective_title,
-        parents=list(reading.parents), target=target, target_note=note, history=lines)
+        cycle=reading.cycle, parents=list(reading.parents), target=target, target_note=note,
+        history=lines)
 
 
 def kr_from_fact(fact: MetricFact, target: float | None = None) -> DraftKR:
@@ -288,7 +294,10 @@ def compose_offline(facts: Facts, *, count: int | None, parent_id: str | None,
 
     With a requested parent, only groups already aligned to it are used when
     there are any. A group needs at least two metrics with a known value;
-    if none has, every known metric is pooled into one objective.
+    if none has, every known metric is pooled into one objective. Titles are
+    written afresh from the group's metrics, the parent and the focus
+    (`objective_title`); a current title is kept only when nothing fits
+    better, and the rationale then says it was carried over.
     """
     groups = [(t, g) for t, g in _rank(_groups(facts), facts, parent_id, focus)
               if len(g) >= MIN_KRS]
@@ -296,17 +305,156 @@ def compose_offline(facts: Facts, *, count: int | None, parent_id: str | None,
         pooled = [m for m in facts.metrics if m.current is not None]
         if not pooled:
             return []
-        title = pooled[0].objective_title or _template_title(pooled)
-        groups = [(title, pooled)]
+        groups = [(pooled[0].objective_title, pooled)]
     wanted = count or min(len(groups), 3)
+    aim = " ".join(filter(None, [focus, facts.parent.title if facts.parent else None]))
+    taken: set[str] = set()
     drafts: list[DraftObjective] = []
-    for title, group in groups[:wanted]:
+    for old, group in groups[:wanted]:
         krs = [kr_from_fact(m) for m in group[:MAX_KRS]]
+        title = objective_title(group, aim=aim, taken=taken) or old or _template_title(group)
+        taken.add(title)
         drafts.append(DraftObjective(
             title=title, key_results=krs, parent_id=_parent_of(group, parent_id),
-            rationale=f"continues '{title}' with baselines from the latest check-ins and "
-                      "targets from how far these metrics moved in past quarters"))
+            rationale=_title_note(title, old, group[0].cycle) + "; baselines from the latest "
+                      "check-ins and targets from how far these metrics moved in past quarters"))
     return drafts
+
+
+def _title_note(title: str, old: str, cycle: str) -> str:
+    since = f" from {cycle}" if cycle else ""
+    if title == old:
+        return f"title carried over{since}: no better-fitting wording for these metrics"
+    if old:
+        return f"new title for the metrics behind '{old}'{since}"
+    return "new title from the metrics"
+
+
+class TitleTheme(BaseModel):
+    """What a group of metrics is about, and how to say where the team wants it to go.
+
+    `cues` are word stems (first five letters) found in metric names;
+    `phrasings` maps the theme of the parent or focus ("" for any) to titles
+    in order of preference, so the same metrics read differently under a
+    retention parent than under a growth one.
+    """
+
+    name: str
+    cues: frozenset[str]
+    phrasings: dict[str, tuple[str, ...]]
+
+
+#: The offline engine's objective wording, one place: themes of metrics and the
+#: outcome-shaped titles each may take. Aims (parent/focus themes) are the keys
+#: of `AIMS`; every title here passes `okr.quality` (tests check).
+TITLE_THEMES: tuple[TitleTheme, ...] = (
+    TitleTheme(name="time to value", cues=frozenset(
+        {"first", "onboa", "value", "plan", "setup", "activ", "succe"}), phrasings={
+        "retention": ("Get new customers to value faster so they stay",
+                      "Make every new customer's first month the reason they renew"),
+        "": ("Get new customers to value faster",
+             "Make the first weeks with us a clear success for every new customer"),
+    }),
+    TitleTheme(name="expansion", cues=frozenset(
+        {"expan", "top", "large", "busin", "revie", "upsel", "seats"}), phrasings={
+        "retention": ("Grow our largest accounts by keeping them successful",
+                      "Keep our biggest customers growing with us"),
+        "": ("Grow revenue from the customers who already rely on us",
+             "Deepen our relationships with our largest accounts"),
+    }),
+    TitleTheme(name="retention", cues=frozenset({"churn", "reten", "renew", "logo"}), phrasings={
+        "": ("Keep more customers renewing year after year",
+             "Give customers fewer reasons to leave"),
+    }),
+    TitleTheme(name="support", cues=frozenset(
+        {"ticke", "csat", "respo", "suppo", "resol", "touch"}), phrasings={
+        "retention": ("Answer customers quickly and well so they stay",),
+        "": ("Answer every customer quickly and get it right the first time",
+             "Make getting help from us fast and painless"),
+    }),
+    TitleTheme(name="sales", cues=frozenset(
+        {"win", "deals", "oppor", "sales", "cycle", "close"}), phrasings={
+        "": ("Win more of the deals that fit us best",
+             "Turn more qualified opportunities into customers, faster"),
+    }),
+    TitleTheme(name="demand", cues=frozenset(
+        {"pipel", "leads", "marke", "quali", "sourc"}), phrasings={
+        "": ("Bring sales more qualified demand at a lower cost",
+             "Grow a pipeline of buyers who are ready to talk"),
+    }),
+    TitleTheme(name="partners", cues=frozenset({"partn", "resel", "chann"}), phrasings={
+        "": ("Make partners a steady source of new customers",),
+    }),
+    TitleTheme(name="reliability", cues=frozenset(
+        {"uptim", "incid", "sev", "laten", "load", "p95", "bugs", "outag"}), phrasings={
+        "retention": ("Keep the product fast and dependable so customers stay",),
+        "": ("Keep the product fast and dependable for every customer",
+             "Give customers a platform they never have to think about"),
+    }),
+    TitleTheme(name="adoption", cues=frozenset(
+        {"weekl", "daily", "usage", "using", "adopt", "alert", "activ"}), phrasings={
+        "": ("Get more teams relying on the product every week",
+             "Make the product part of how customers work each day"),
+    }),
+    TitleTheme(name="people", cues=frozenset(
+        {"attri", "emplo", "hire", "roles", "hirin", "regre"}), phrasings={
+        "": ("Build a team people want to join and stay on",),
+    }),
+    TitleTheme(name="finance", cues=frozenset(
+        {"margi", "month", "outst", "cost", "spend", "books"}), phrasings={
+        "": ("Keep more of every dollar we earn",
+             "Run a leaner business that closes its books faster"),
+    }),
+    TitleTheme(name="security", cues=frozenset(
+        {"vulne", "mfa", "soc", "secur", "contr", "phish", "quest", "evide"}), phrasings={
+        "": ("Earn customers' trust with security we can prove",
+             "Make our security a reason customers choose us"),
+    }),
+    TitleTheme(name="advocacy", cues=frozenset({"case", "studi", "webin", "advoc", "refer"}),
+               phrasings={"": ("Turn happy customers into public advocates",)}),
+    TitleTheme(name="forecasting", cues=frozenset({"forec", "mape", "error", "accur"}),
+               phrasings={"": ("Give customers forecasts they can trust",)}),
+)
+
+#: Word stems that say what a parent objective or a request's focus is after.
+AIMS: dict[str, frozenset[str]] = {
+    "retention": frozenset({"reten", "churn", "renew", "keep", "stay", "loyal"}),
+}
+
+
+def _aim_of(text: str) -> str:
+    words = _words(text)
+    return next((name for name, cues in AIMS.items() if words & cues), "")
+
+
+def _theme_score(theme: TitleTheme, group: Sequence[MetricFact]) -> int:
+    return sum(len(_words(m.metric) & theme.cues) * 2 + len(_words(m.objective_title) & theme.cues)
+               for m in group)
+
+
+def objective_title(group: Sequence[MetricFact], *, aim: str = "",
+                    taken: set[str] | None = None) -> str | None:
+    """An outcome-shaped title for an objective over `group`'s metrics, or None if none fits.
+
+    The theme whose cues the metric names (and their current objective's
+    title) share most wins, ties going to table order; under an aim such as
+    retention (from the parent objective or the request's focus) that
+    theme's aim-specific wording comes first. Titles in `taken` are skipped
+    so one draft's objectives read differently. Deterministic.
+    """
+    taken = taken or set()
+    want = _aim_of(aim)
+    scored = sorted(((s, i) for i, t in enumerate(TITLE_THEMES)
+                     if (s := _theme_score(t, group)) > 0), key=lambda si: (-si[0], si[1]))
+    for _, index in scored:
+        theme = TITLE_THEMES[index]
+        options = [*theme.phrasings.get(want, ()), *(theme.phrasings[""] if want else ())] \
+            if want else list(theme.phrasings[""])
+        for title in options:
+            if title not in taken and not is_objective_vague(title) \
+                    and not is_objective_task(title):
+                return title
+    return None
 
 
 def _template_title(metrics: Sequence[MetricFact]) -> str:
@@ -336,8 +484,12 @@ def revise_offline(draft: DraftObjective, facts: Facts,
     if any(f.target == "objective" for f in errors) or is_objective_vague(title) \
             or is_objective_task(title):
         known = [m for m in facts.metrics if m.id in {k.fact_id for k in krs}]
-        title = _template_title(known) if known else _template_title_from_krs(krs)
-    return draft.model_copy(update={"title": title, "key_results": krs, "critique": None})
+        title = (objective_title(known, taken={draft.title}) or _template_title(known)) \
+            if known else _template_title_from_krs(krs)
+    rationale = draft.rationale if title == draft.title else (
+        f"title rewritten from the metrics after the critic objected to '{draft.title}'")
+    return draft.model_copy(update={"title": title, "key_results": krs, "critique": None,
+                                    "rationale": rationale})
 
 
 def _template_title_from_krs(krs: Sequence[DraftKR]) -> str:

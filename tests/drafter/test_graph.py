@@ -149,7 +149,16 @@ def test_asking_for_one_objective_drafts_one(graph, offline_ctx, start):
     assert len(state["drafts"]) == 1
 
 
-def test_a_blocked_draft_is_revised_until_it_passes(graph, offline_ctx, start):
+def test_a_blocked_draft_is_revised_until_it_passes(graph, offline_ctx, start, monkeypatch):
+    from agents import drafter
+    composed = drafter.compose_offline
+
+    def task_titled(*args, **kwargs):
+        drafts = composed(*args, **kwargs)
+        drafts[0].title = "Hire and keep great people"  # a task: the critic blocks it
+        return drafts
+
+    monkeypatch.setattr(drafter, "compose_offline", task_titled)
     events = list(graph.stream(start("People OKRs for next quarter"), run_config("e"),
                                context=offline_ctx, stream_mode="updates"))
     steps = [next(iter(e)) for e in events]
